@@ -1,0 +1,61 @@
+# pinkit - the one entry point.  `make run` and `make check` are the two
+# commands; see README.md for the options.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+KVER    ?= 6.12
+OUT     ?= $(CURDIR)/out
+ARGS    ?=
+TIMEOUT ?= 300
+export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS
+
+INITRD   := $(OUT)/initramfs-pinkit.gz
+PINKIT   := userspace/build/pinkit
+comma    := ,
+empty    :=
+space    := $(empty) $(empty)
+RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
+GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
+
+.PHONY: help run check stock kernel userspace initramfs unit selftest vm-check clean
+
+help:
+	@sed -n '/^## /s/^## //p' README.md
+
+## deps: the Debian packages every step below installs when missing
+deps:
+	@scripts/deps.sh build vm
+
+userspace: deps
+	@$(MAKE) -s -C userspace
+
+# The guest image: busybox, /init, pinkit and the verbs userspace.
+initramfs: userspace
+	@tests/vm/initramfs.sh $(INITRD) $(PINKIT) /usr/bin/ibv_devinfo
+
+kernel:
+	@kernel/scripts/build.sh >/dev/null
+
+# make run: patched kernel -> QEMU -> rxe -> suite -> verdict.
+run: initramfs
+	@k=$$(kernel/scripts/build.sh); \
+	tests/vm/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
+
+# make stock: Debian's prebuilt kernel of the same version, same suite.
+stock: userspace
+	@tests/vm/stock.sh $(KVER) $(GUESTARG)
+
+unit: deps
+	@$(MAKE) -s -C tests/unit check
+
+selftest: initramfs
+	@tests/selftest/run.sh
+
+# make check: host unit tests, harness self-tests, the suite in the VM.
+check: deps
+	@tests/check.sh
+
+clean:
+	@$(MAKE) -s -C userspace clean
+	@$(MAKE) -s -C tests/unit clean
+	rm -rf $(OUT)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# build.sh - prepare the tree, configure and build bzImage out of tree with
+# ccache; print the bzImage path on stdout.
+# Env: KVER / KSRC / PATCHES (see tree.sh), DEBUG=1 for the debug options.
+set -eu
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+"$PINKIT_ROOT/scripts/deps.sh" kernel
+tree=$("$(dirname "$0")/tree.sh")
+ver=$(sed -n 's/^VERSION = //p' "$tree/Makefile" | head -n1).$(sed -n 's/^PATCHLEVEL = //p' "$tree/Makefile" | head -n1)
+
+flavor=default
+frags=("$PINKIT_ROOT/Kconfig.snippet")
+[ -f "$PINKIT_ROOT/kernel/config/$ver.snippet" ] &&
+	frags+=("$PINKIT_ROOT/kernel/config/$ver.snippet")
+# Config lines that only exist with a series applied live beside it.
+while read -r d; do
+	[ -n "$d" ] && [ -f "$d/config.snippet" ] && frags+=("$d/config.snippet")
+done < "$tree/.pinkit-series-dirs"
+if [ "${DEBUG:-0}" = 1 ]; then
+	flavor=debug
+	frags+=("$PINKIT_ROOT/kernel/config/debug.snippet")
+fi
+build=$PINKIT_CACHE/build/$(basename "$tree")-$flavor
+
+"$(dirname "$0")/config.sh" "$tree" "$build" "${frags[@]}"
+
+export CCACHE_DIR=${CCACHE_DIR:-$PINKIT_CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export KBUILD_BUILD_USER=pinkit KBUILD_BUILD_HOST=pinkit
+export KBUILD_BUILD_TIMESTAMP='2026-01-01 00:00:00'
+jobs=${JOBS:-$(nproc)}
+step_begin "building bzImage for linux-$ver ($flavor) in $build with -j$jobs"
+ccache -z >/dev/null 2>&1 || true
+if ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
+	>"$build/build.log" 2>&1; then
+	grep -E -B2 -A6 'error:|Error [0-9]' "$build/build.log" | tail -n 40 >&2
+	die "kernel build failed; full log: $build/build.log"
+fi
+step_end
+if [ "${V:-0}" = 1 ] || grep -q 'warning:' "$build/build.log"; then
+	grep 'warning:' "$build/build.log" | sort -u | sed 's/^/  /' >&2 || true
+fi
+note "ccache: $(ccache -s 2>/dev/null | awk '/[Hh]its:/ { printf "%s ", $0 }' | tr -s ' ' | head -c 200)"
+echo "$build/arch/x86/boot/bzImage"

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# tree.sh - prepare the patched kernel source tree and print its path.
+#
+# Env: KVER (6.12|6.1) or KSRC (any kernel tree); PATCHES=none skips the
+# series; PATCHDIRS="dir..." applies these series directories instead of
+# kernel/patches/<ver> and drivers/patches/<ver>.  The pristine source is unpacked once into the cache; the patched
+# tree lives at a fixed path per source so ccache keeps hitting.  A changed
+# series is never applied on top of an already patched tree: every file the
+# previous series touched is first restored from the pristine copy (with a
+# fresh mtime, so make rebuilds it), then the new series is applied.
+set -eu
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+# is_kernel_tree DIR - true when DIR looks like a Linux source tree.
+is_kernel_tree()
+{
+	[ -f "$1/Makefile" ] && [ -f "$1/Kconfig" ] && [ -d "$1/arch/x86" ] &&
+		[ -x "$1/scripts/kconfig/merge_config.sh" ] &&
+		grep -q '^PATCHLEVEL = ' "$1/Makefile"
+}
+
+tree_version()
+{
+	local v p
+	v=$(sed -n 's/^VERSION = //p' "$1/Makefile" | head -n1)
+	p=$(sed -n 's/^PATCHLEVEL = //p' "$1/Makefile" | head -n1)
+	echo "$v.$p"
+}
+
+if [ -n "${KSRC:-}" ]; then
+	[ -d "$KSRC" ] || die "KSRC=$KSRC does not exist; point KSRC at a Linux source tree"
+	is_kernel_tree "$KSRC" || die "KSRC=$KSRC is not a Linux kernel source tree" \
+		"(no Makefile with PATCHLEVEL, Kconfig, arch/x86 or" \
+		"scripts/kconfig/merge_config.sh); point KSRC at the top of one"
+	pristine=$(cd "$KSRC" && pwd)
+	ver=$(tree_version "$pristine")
+	name=ksrc-$(echo "$pristine" | sha256sum | cut -c1-12)
+else
+	ver=${KVER:-6.12}
+	check_kver "$ver"
+	tarball=/usr/src/linux-source-$ver.tar.xz
+	[ -f "$tarball" ] || "$PINKIT_ROOT/scripts/deps.sh" "src-$ver"
+	[ -f "$tarball" ] || die "$tarball is missing although linux-source-$ver" \
+		"is installed; reinstall it: apt-get install --reinstall linux-source-$ver"
+	pristine=$PINKIT_CACHE/src/linux-source-$ver
+	name=$ver
+	if [ ! -f "$pristine/.pinkit-unpacked" ] ||
+	   [ "$tarball" -nt "$pristine/.pinkit-unpacked" ]; then
+		step_begin "unpacking $tarball into $pristine"
+		rm -rf "$pristine" "$pristine.tmp"
+		mkdir -p "$pristine.tmp"
+		tar -xJf "$tarball" -C "$pristine.tmp" --strip-components=1
+		mv "$pristine.tmp" "$pristine"
+		touch "$pristine/.pinkit-unpacked"
+		step_end
+	fi
+fi
+
+# The series directories: PATCHDIRS when given, else kernel/ then drivers/.
+if [ "${PATCHES:-}" = none ]; then
+	dirs=()
+elif [ -n "${PATCHDIRS:-}" ]; then
+	read -r -a dirs <<< "$PATCHDIRS"
+else
+	dirs=()
+	for d in "$PINKIT_ROOT/kernel/patches/$ver" "$PINKIT_ROOT/drivers/patches/$ver"; do
+		[ -f "$d/series" ] && dirs+=("$d")
+	done
+	[ ${#dirs[@]} -gt 0 ] || note "pinkit has no patch series for linux-$ver; building it unpatched"
+fi
+
+series_files()
+{
+	local dir p
+	for dir in "${dirs[@]}"; do
+		[ -f "$dir/series" ] || die "$dir/series does not exist"
+		while read -r p; do
+			case $p in ''|'#'*) continue ;; esac
+			[ -f "$dir/$p" ] || die "$dir/series names $p, which does not exist"
+			echo "$dir/$p"
+		done < "$dir/series"
+	done
+}
+
+list=$(series_files) || exit 1
+patches=()
+[ -n "$list" ] && mapfile -t patches <<< "$list"
+
+tree=$PINKIT_CACHE/tree/$name${PATCHES:+-$PATCHES}
+want=$(printf '%s\n' "$pristine" "${dirs[@]}" "${patches[@]}" | sha256sum | cut -c1-16)
+[ ${#patches[@]} -gt 0 ] && want=$want-$(hash_files "${patches[@]}")
+
+# files_of PATCH... - the source files a patch series creates or changes.
+files_of()
+{
+	[ $# -eq 0 ] && return 0
+	sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sed 's/[[:space:]].*//' |
+		grep -v '^/dev/null$' | sort -u
+}
+
+if [ -f "$tree/.pinkit-state" ] && [ "$(cat "$tree/.pinkit-state")" = "$want" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+if [ ! -f "$tree/.pinkit-touched" ]; then
+	# No record of what was patched: start from a full pristine copy.
+	step_begin "copying $pristine to $tree"
+	rm -rf "$tree"
+	# Objects built from an older tree could look newer than the pristine
+	# mtimes of the copy: drop the build directories of this tree.
+	rm -rf "$PINKIT_CACHE/build/$(basename "$tree")"-*
+	mkdir -p "$(dirname "$tree")"
+	cp -a "$pristine" "$tree.tmp"
+	rm -f "$tree.tmp/.pinkit-unpacked"
+	: > "$tree.tmp/.pinkit-touched"
+	mv "$tree.tmp" "$tree"
+	step_end
+else
+	step_begin "restoring files touched by the previous series"
+	while read -r f; do
+		[ -n "$f" ] || continue
+		rm -f "$tree/$f"
+		if [ -e "$pristine/$f" ]; then
+			cp "$pristine/$f" "$tree/$f"	# new mtime: make rebuilds it
+		fi
+	done < "$tree/.pinkit-touched"
+	: > "$tree/.pinkit-touched"
+	step_end
+fi
+rm -f "$tree/.pinkit-state"
+
+# Record what the new series will touch before touching it, so that an
+# interrupted or failed apply is undone on the next run.
+files_of "${patches[@]}" > "$tree/.pinkit-touched"
+
+if [ ${#patches[@]} -gt 0 ]; then
+	step_begin "applying ${#patches[@]} patches"
+	for p in "${patches[@]}"; do
+		rel=${p#"$PINKIT_ROOT"/}
+		if ! out=$(cd "$tree" && patch -p1 -N --batch --dry-run < "$p" 2>&1); then
+			bad=$(echo "$out" | awk '/^(checking|patching) file/ { f = $3 }
+				/FAILED|rejects|can.t find file|Reversed|malformed|Only garbage/ {
+					print (f ? f : "?") ": " $0 }' | sort -u | head -n 8)
+			printf '%s\n' "$out" | sed 's/^/  | /' >&2
+			die "$rel does not apply to linux-$ver ($pristine):" \
+				"${bad:-see the patch output above}." \
+				"Rebase the patch onto this source, or build with PATCHES=none"
+		fi
+		(cd "$tree" && patch -p1 -N --batch --quiet < "$p") >&2
+	done
+	step_end
+fi
+printf '%s\n' "${dirs[@]}" > "$tree/.pinkit-series-dirs"
+echo "$want" > "$tree/.pinkit-state"
+echo "$tree"

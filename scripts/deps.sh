@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# deps.sh GROUP... - make sure the Debian packages a pinkit step needs are
+# installed; install the missing ones with apt-get (through sudo when not
+# root), or print the exact command and stop when that is impossible.
+#
+# Groups: build (userspace + unit tests), kernel (kernel build), vm (guest
+# and QEMU), src-6.12 / src-6.1 (Debian kernel source), stock-6.12 /
+# stock-6.1 (prebuilt Debian kernel), audit, bench.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+pkgs_for()
+{
+	case $1 in
+	build)	echo gcc make libc6-dev pkg-config libibverbs-dev libcunit1-dev ;;
+	kernel)	echo gcc make flex bison bc libelf-dev libssl-dev ccache \
+		     xz-utils perl python3 cpio kmod rsync ;;
+	vm)	echo qemu-system-x86 busybox-static rdma-core ibverbs-providers \
+		     iproute2 cpio gzip ;;
+	src-*)	check_kver "${1#src-}"; echo "linux-source-${1#src-}" ;;
+	audit)	echo coccinelle ;;
+	bench)	echo perftest ;;
+	sparse)	echo sparse ;;
+	*)	die "deps.sh: unknown group '$1'" ;;
+	esac
+}
+
+want=
+for g in "$@"; do
+	want="$want $(pkgs_for "$g")"
+done
+# PINKIT_EXTRA_PKGS lets the self-test ask for a package that cannot exist.
+want="$want ${PINKIT_EXTRA_PKGS:-}"
+
+missing=
+for p in $want; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+	sudo=
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+	sudo=sudo
+else
+	die "missing Debian packages:$missing; run:" \
+		"sudo apt-get update && sudo apt-get install -y$missing"
+fi
+
+step_begin "installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+stamp=$PINKIT_CACHE/apt-updated
+mkdir -p "$PINKIT_CACHE"
+if [ -z "$(find "$stamp" -mmin -600 2>/dev/null)" ]; then
+	$sudo apt-get update -qq >&2 || note "apt-get update failed; trying the install anyway"
+	touch "$stamp"
+fi
+# shellcheck disable=SC2086
+if ! $sudo apt-get install -y -qq --no-install-recommends $missing >&2; then
+	die "could not install:$missing; install them by hand:" \
+		"${sudo:+sudo }apt-get update && ${sudo:+sudo }apt-get install -y$missing"
+fi
+step_end

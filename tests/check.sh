@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# check.sh - everything `make check` runs, stage by stage: host unit tests,
+# harness self-tests, the suite in the VM on the patched kernel.  Each stage
+# ends with "N passed, N failed, N skipped"; the last line here is their sum.
+# A stage that ends without that line counts as one failure.
+set -u
+. "$(dirname "$0")/../scripts/lib.sh"
+cd "$PINKIT_ROOT"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+tp=0 tf=0 ts=0 summary=()
+
+stage()
+{
+	local name=$1 rc p f s line
+	shift
+	printf '\n==== %s: %s\n' "$name" "$*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n1)
+	if [ -n "$line" ]; then
+		read -r p _ f _ s _ <<< "$line"
+	else
+		p=0 f=1 s=0
+	fi
+	[ $rc != 0 ] && [ "$f" = 0 ] && f=1
+	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
+	summary+=("$(printf '%-22s %5d %5d %5d  exit %d' "$name" "$p" "$f" "$s" "$rc")")
+}
+
+stage unit make -s unit
+stage selftest make -s selftest
+stage vm-6.12 make -s run KVER=6.12
+
+printf '\n%-22s %5s %5s %5s\n' stage pass fail skip
+printf '%s\n' "${summary[@]}"
+echo "$tp passed, $tf failed, $ts skipped"
+[ $tf = 0 ]

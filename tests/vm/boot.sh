@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# boot.sh BZIMAGE INITRD OUTDIR [KERNEL-ARGS...] - boot the guest under QEMU,
+# bounded by TIMEOUT seconds (default 300), with the console in
+# OUTDIR/console.log and the guest's results unpacked into OUTDIR/results/.
+# Exit: 0 the guest reported a result, 1 it did not (the reason on stderr).
+# ACCEL=tcg|kvm forces an accelerator; by default KVM is used only when a
+# probe boot with it succeeds within PROBE_TIMEOUT seconds.
+set -eu
+. "$(dirname "$0")/../../scripts/lib.sh"
+kernel=$1 initrd=$2 out=$3
+shift 3
+timeout=${TIMEOUT:-300}
+
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 not found; apt-get install qemu-system-x86"
+mkdir -p "$out"
+rm -rf "$out/results" "$out/console.log"
+
+# qemu_cmd ACCEL APPEND - the QEMU command line: two NUMA nodes of 1 GiB,
+# virtio-net for rxe, virtio disks for the results (vda) and swap (vdb).
+qemu_cmd()
+{
+	echo qemu-system-x86_64 -accel "$1" -m 2G -smp 2 \
+		-object memory-backend-ram,id=m0,size=1G \
+		-object memory-backend-ram,id=m1,size=1G \
+		-numa node,nodeid=0,cpus=0,memdev=m0 \
+		-numa node,nodeid=1,cpus=1,memdev=m1 \
+		-kernel "$kernel" -initrd "$initrd" \
+		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
+		-drive file="$out/results.img",format=raw,if=virtio \
+		-drive file="$out/swap.img",format=raw,if=virtio \
+		-display none -monitor none -serial file:"$out/console.log" \
+		-no-reboot
+}
+
+accel=${ACCEL:-}
+if [ -z "$accel" ]; then
+	accel=tcg
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		truncate -s 1M "$out/results.img" "$out/swap.img"
+		# shellcheck disable=SC2046
+		if timeout -k 2 "${PROBE_TIMEOUT:-8}" $(qemu_cmd kvm) \
+			-append "console=ttyS0 quiet panic=-1 pinkit.mode=probe" \
+			>/dev/null 2>&1 && grep -q PINKIT-BOOTED "$out/console.log"; then
+			accel=kvm
+		fi
+		note "KVM probe boot: $([ $accel = kvm ] && echo works || echo failed), using $accel"
+	fi
+fi
+
+rm -f "$out/results.img" "$out/swap.img" "$out/console.log"
+truncate -s 16M "$out/results.img"
+truncate -s 128M "$out/swap.img"
+append="console=ttyS0 panic=-1 printk.time=1 loglevel=6 $*"
+echo "$(qemu_cmd "$accel") -append \"$append\"" > "$out/qemu-cmd"
+
+step_begin "booting $(basename "$kernel") under QEMU/$accel (timeout ${timeout} s)"
+set +e
+# shellcheck disable=SC2046
+timeout -k 5 "$timeout" $(qemu_cmd "$accel") -append "$append" \
+	>"$out/qemu.log" 2>&1
+qrc=$?
+set -e
+step_end
+touch "$out/console.log"
+tr -d '\r' < "$out/console.log" > "$out/console.txt"
+
+if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+	tail -n 15 "$out/console.txt" | sed 's/^/  | /' >&2
+	echo "guest timed out after $timeout s (console: $out/console.txt)" > "$out/error"
+elif [ $qrc != 0 ]; then
+	sed 's/^/  | /' "$out/qemu.log" >&2
+	echo "QEMU exited with status $qrc before the guest finished (see $out/qemu.log)" > "$out/error"
+elif ! grep -q '^PINKIT-RESULT' "$out/console.txt"; then
+	echo "no verdict: the guest stopped without reporting a result (console: $out/console.txt)" > "$out/error"
+else
+	mkdir -p "$out/results"
+	tar -xf "$out/results.img" -C "$out/results" 2>/dev/null ||
+		echo "no verdict: the results disk holds no readable archive" > "$out/error"
+fi
+rm -f "$out/results.img" "$out/swap.img"
+if [ -f "$out/error" ]; then
+	note "$(cat "$out/error")"
+	exit 1
+fi

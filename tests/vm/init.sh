@@ -1,0 +1,80 @@
+#!/bin/busybox sh
+# /init of the pinkit guest: mount the pseudo file systems, bring up
+# soft-RoCE on eth0, run the suite, write the results to the results disk
+# (/dev/vda, a tar archive) and power off.  The host reads the serial
+# console for the PINKIT-* markers and for kernel splats.
+#
+# Kernel command line knobs (pinkit.*), set by tests/vm/boot.sh:
+#   pinkit.run=ARGS      arguments for `pinkit run` (',' stands for ' ')
+#   pinkit.mode=probe    print the boot marker and power off (KVM probe)
+#   pinkit.selftest=X    harness self-tests: panic | hang | crash | silent
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin:/sbin:/usr/sbin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
+
+arg()
+{
+	for w in $(cat /proc/cmdline); do
+		case $w in "$1="*) echo "${w#*=}" ;; esac
+	done
+}
+
+finish()
+{
+	# $1: exit status of the suite
+	echo "$1" > /results/rc
+	uname -r > /results/kernel
+	tar -cf /dev/vda -C /results . && sync
+	echo "PINKIT-RESULT rc=$1"
+	poweroff -f
+}
+
+echo "PINKIT-BOOTED $(uname -r)"
+[ "$(arg pinkit.mode)" = probe ] && poweroff -f
+
+case $(arg pinkit.selftest) in
+panic)	echo c > /proc/sysrq-trigger ;;
+hang)	while :; do sleep 1000; done ;;
+silent)	poweroff -f ;;
+esac
+
+mkdir -p /results
+# A stock kernel brings its modules, in load order; the pinkit kernel has
+# everything built in.
+if [ -f /lib/modules/pinkit.order ]; then
+	while read -r m; do
+		insmod "$m" || { echo "PINKIT-SETUP-FAILED insmod $m"; finish 3; }
+	done < /lib/modules/pinkit.order
+fi
+
+ip link set lo up
+ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up ||
+	{ echo "PINKIT-SETUP-FAILED eth0"; finish 3; }
+rdma link add rxe0 type rxe netdev eth0 ||
+	{ echo "PINKIT-SETUP-FAILED rxe"; finish 3; }
+
+# Resources some backings and disturbances need: hugetlb pages and swap.
+echo 32 > /proc/sys/vm/nr_hugepages 2>/dev/null
+[ -b /dev/vdb ] && mkswap /dev/vdb >/dev/null && swapon /dev/vdb
+
+run_args=$(arg pinkit.run | tr ',' ' ')
+echo "PINKIT-SUITE-START"
+set -o pipefail
+if [ "$(arg pinkit.selftest)" = crash ]; then
+	# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
+	sh -c 'printf "KTAP version 1\n1..3\nok 1 selftest/first\n"; kill -SEGV $$' \
+		2>/results/stderr | tee /results/ktap
+else
+	# shellcheck disable=SC2086
+	/usr/bin/pinkit run --junit /results/guest-junit.xml $run_args \
+		2>/results/stderr | tee /results/ktap
+fi
+rc=$?
+echo "PINKIT-SUITE-END rc=$rc"
+finish $rc

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# run.sh NAME BZIMAGE INITRD [KERNEL-ARGS...] - one guest run: boot, then
+# decide.  Results in $OUT/NAME (default out/NAME).  Exit 0 only when the
+# guest reported a complete run with no failure and a clean console.
+set -eu
+. "$(dirname "$0")/../../scripts/lib.sh"
+name=$1 kernel=$2 initrd=$3
+shift 3
+out=${OUT:-$PINKIT_ROOT/out}/$name
+rm -rf "$out"
+mkdir -p "$out"
+"$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$out" "$@" || true
+t=$(grep -o '^\[ *[0-9.]*\] ' "$out/console.txt" 2>/dev/null | tail -n1 | tr -d '[] ')
+[ -n "$t" ] && note "guest clock at the last kernel message: $t s (boot to verdict)"
+"$(dirname "$0")/verdict.sh" "$out" "$name"
