@@ -20,9 +20,12 @@ GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
 .PHONY: help run check stock kernel userspace initramfs unit selftest vm-check clean
 
 help:
-	@sed -n '/^## /s/^## //p' README.md
+	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
+	@echo "make check    host unit tests + harness self-tests + the suite in the VM"
+	@echo "make stock    the same suite on Debian's prebuilt kernel of KVER"
+	@echo "options: KVER=6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
-## deps: the Debian packages every step below installs when missing
+# The Debian packages every step below needs; installed when missing.
 deps:
 	@scripts/deps.sh build vm
 

@@ -41,5 +41,6 @@ step_end
 if [ "${V:-0}" = 1 ] || grep -q 'warning:' "$build/build.log"; then
 	grep 'warning:' "$build/build.log" | sort -u | sed 's/^/  /' >&2 || true
 fi
-note "ccache: $(ccache -s 2>/dev/null | awk '/[Hh]its:/ { printf "%s ", $0 }' | tr -s ' ' | head -c 200)"
+hits=$(ccache -s 2>/dev/null | grep -m1 -i 'hits:' | tr -s ' ')
+note "ccache:${hits:- no statistics}"
 echo "$build/arch/x86/boot/bzImage"

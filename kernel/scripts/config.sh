@@ -2,13 +2,19 @@
 # config.sh TREE BUILD FRAGMENT... - x86_64 tinyconfig + FRAGMENTs through
 # the kernel's merge_config.sh, then check every requested symbol took.
 # BUILD/.config is only replaced when the result differs, so an unchanged
-# configuration keeps make's and ccache's work.
+# configuration keeps make's and ccache's work; with the same tree and the
+# same fragments the whole step is skipped.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 tree=$1 build=$2
 shift 2
 
 mkdir -p "$build"
+stamp=$(cat "$tree/.pinkit-state" 2>/dev/null; hash_files "$@")
+if [ -f "$build/.config" ] && [ "$(cat "$build/.pinkit-config" 2>/dev/null)" = "$stamp" ]; then
+	exit 0	# same tree, same fragments: the checked .config stands
+fi
+rm -f "$build/.pinkit-config"
 tmp=$build/.pinkit-config.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -42,4 +48,5 @@ else
 	cp "$tmp/.config" "$build/.config"
 fi
 rm -rf "$tmp"
+echo "$stamp" > "$build/.pinkit-config"
 step_end

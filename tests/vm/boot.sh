@@ -20,7 +20,7 @@ rm -rf "$out/results" "$out/console.log"
 # virtio-net for rxe, virtio disks for the results (vda) and swap (vdb).
 qemu_cmd()
 {
-	echo qemu-system-x86_64 -accel "$1" -m 2G -smp 2 \
+	echo qemu-system-x86_64 -accel "$1" -m 2G -smp 2,sockets=2 \
 		-object memory-backend-ram,id=m0,size=1G \
 		-object memory-backend-ram,id=m1,size=1G \
 		-numa node,nodeid=0,cpus=0,memdev=m0 \
