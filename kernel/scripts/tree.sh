@@ -140,8 +140,9 @@ if [ ${#patches[@]} -gt 0 ]; then
 		rel=${p#"$PINKIT_ROOT"/}
 		if ! out=$(cd "$tree" && patch -p1 -N --batch --dry-run < "$p" 2>&1); then
 			bad=$(echo "$out" | awk '/^(checking|patching) file/ { f = $3 }
-				/FAILED|rejects|can.t find file|Reversed|malformed|Only garbage/ {
-					print (f ? f : "?") ": " $0 }' | sort -u | head -n 8)
+				/Hunk #|can.t find file|Reversed|malformed|Only garbage/ {
+					sub(/\.$/, ""); print (f ? f : "?") ": " $0 }' |
+				head -n 8 | paste -sd ';' | sed 's/;/; /g')
 			printf '%s\n' "$out" | sed 's/^/  | /' >&2
 			die "$rel does not apply to linux-$ver ($pristine):" \
 				"${bad:-see the patch output above}." \

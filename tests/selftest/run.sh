@@ -10,41 +10,67 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0 pass=0 fail=0
 
-# expect_fail NAME REGEX CMD... - CMD must exit non-zero and print REGEX.
-expect_fail()
+# expect ok|fail NAME REGEX CMD... - CMD must exit 0 (ok) or non-zero
+# (fail), and print REGEX either way.
+expect()
 {
-	local name=$1 re=$2 rc
-	shift 2
+	local want=$1 name=$2 re=$3 rc got
+	shift 3
 	n=$((n + 1))
 	"$@" >"$work/out" 2>&1
 	rc=$?
-	if [ $rc != 0 ] && grep -Eq "$re" "$work/out"; then
+	got=fail
+	[ $rc = 0 ] && got=ok
+	if [ $got = "$want" ] && grep -Eq "$re" "$work/out"; then
 		pass=$((pass + 1))
 		echo "ok $n $name"
 	else
 		fail=$((fail + 1))
-		echo "# exit status $rc; wanted non-zero and /$re/; output:"
+		echo "# exit status $rc; wanted $want and /$re/; output:"
 		tail -n 15 "$work/out" | sed 's/^/#   /'
 		echo "not ok $n $name"
 	fi
 }
 
+# patch_series DIR FROM TO [FILE] - a one-patch series turning line FROM of
+# FILE (default mm/gup.c) into TO.
+patch_series()
+{
+	local f=${4:-mm/gup.c}
+	mkdir -p "$1"
+	printf -- '--- a/%s\n+++ b/%s\n@@ -1 +1 @@\n-%s\n+%s\n' "$f" "$f" "$2" "$3" \
+		> "$1/0001-mm-gup-nothing.patch"
+	echo 0001-mm-gup-nothing.patch > "$1/series"
+}
+
+# series_switch - applying series B after series A must start from the
+# pristine source: B's patch only applies to the pristine file, and a file
+# only A touched must come back pristine.
+series_switch()
+{
+	local t
+	patch_series "$work/a" 'int a;' 'int b;'
+	printf -- '--- a/mm/rmap.c\n+++ b/mm/rmap.c\n@@ -1 +1 @@\n-int r;\n+int s;\n' \
+		>> "$work/a/0001-mm-gup-nothing.patch"
+	patch_series "$work/b" 'int a;' 'int c;'
+	t=$(KSRC="$fake" PATCHDIRS="$work/a" PINKIT_CACHE="$work/cache" kernel/scripts/tree.sh) &&
+		grep -qx 'int s;' "$t/mm/rmap.c" &&
+		t=$(KSRC="$fake" PATCHDIRS="$work/b" PINKIT_CACHE="$work/cache" kernel/scripts/tree.sh) &&
+		grep -qx 'int c;' "$t/mm/gup.c" && grep -qx 'int r;' "$t/mm/rmap.c" &&
+		[ "$t/mm/rmap.c" -nt "$fake/mm/rmap.c" ] && echo "tree switched cleanly"
+}
+
 # A kernel tree that is one only on the surface, and a bad patch for it.
 fake=$work/linux
-mkdir -p "$fake/arch/x86" "$fake/scripts/kconfig" "$fake/mm" "$work/series"
+mkdir -p "$fake/arch/x86" "$fake/scripts/kconfig" "$fake/mm"
 printf 'VERSION = 6\nPATCHLEVEL = 12\n' > "$fake/Makefile"
 touch "$fake/Kconfig"
 printf '#!/bin/sh\n' > "$fake/scripts/kconfig/merge_config.sh"
 chmod +x "$fake/scripts/kconfig/merge_config.sh"
 printf 'int a;\n' > "$fake/mm/gup.c"
-cat > "$work/series/0001-mm-gup-nothing.patch" <<'P'
---- a/mm/gup.c
-+++ b/mm/gup.c
-@@ -1 +1 @@
--int b;
-+int c;
-P
-echo 0001-mm-gup-nothing.patch > "$work/series/series"
+printf 'int r;\n' > "$fake/mm/rmap.c"
+touch -d '2020-01-01' "$fake/mm/rmap.c"
+patch_series "$work/series" 'int b;' 'int c;'
 mkdir -p "$work/notree"
 
 kernel=$(kernel/scripts/build.sh 2>"$work/build.log") ||
@@ -53,24 +79,25 @@ initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-pinkit.gz
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..10"
-expect_fail kver-unknown 'KVER=5.4 is not supported.*KSRC=' \
+echo "1..11"
+expect fail kver-unknown 'KVER=5.4 is not supported.*KSRC=' \
 	make -s run KVER=5.4
-expect_fail ksrc-missing 'does not exist' \
+expect fail ksrc-missing 'does not exist' \
 	env KSRC="$work/nothing" kernel/scripts/tree.sh
-expect_fail ksrc-not-a-tree 'is not a Linux kernel source tree' \
+expect fail ksrc-not-a-tree 'is not a Linux kernel source tree' \
 	env KSRC="$work/notree" kernel/scripts/tree.sh
-expect_fail patch-does-not-apply '0001-mm-gup-nothing.patch does not apply .*mm/gup.c' \
+expect fail patch-does-not-apply '0001-mm-gup-nothing.patch does not apply .*mm/gup.c' \
 	env KSRC="$fake" PATCHDIRS="$work/series" PINKIT_CACHE="$work/cache" kernel/scripts/tree.sh
-expect_fail package-cannot-install 'could not install: pinkit-no-such-package.*apt-get install' \
+expect ok series-switch-starts-pristine 'tree switched cleanly' series_switch
+expect fail package-cannot-install 'could not install: pinkit-no-such-package.*apt-get install' \
 	env PINKIT_EXTRA_PKGS=pinkit-no-such-package scripts/deps.sh build
-expect_fail guest-panics 'kernel splat: Kernel panic' \
+expect fail guest-panics 'kernel splat: Kernel panic' \
 	env OUT="$work" tests/vm/run.sh panic "$kernel" "$initrd" pinkit.selftest=panic
-expect_fail guest-hangs 'guest timed out after 20 s' \
+expect fail guest-hangs 'guest timed out after 20 s' \
 	env OUT="$work" TIMEOUT=20 tests/vm/run.sh hang "$kernel" "$initrd" pinkit.selftest=hang
-expect_fail suite-crashes 'the suite crashed \(killed by signal 11, after 1 of 3 results' \
+expect fail suite-crashes 'the suite crashed \(killed by signal 11, after 1 of 3 results' \
 	env OUT="$work" tests/vm/run.sh crash "$kernel" "$initrd" pinkit.selftest=crash
-expect_fail guest-no-verdict 'no verdict: the guest stopped without reporting a result' \
+expect fail guest-no-verdict 'no verdict: the guest stopped without reporting a result' \
 	env OUT="$work" tests/vm/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
 
 # A WARNING in an otherwise complete, passing run still fails it.
@@ -78,7 +105,7 @@ mkdir -p "$work/warn/results"
 printf 'KTAP version 1\n1..1\nok 1 a/b\n' > "$work/warn/results/ktap"
 echo 0 > "$work/warn/results/rc"
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
-expect_fail console-warning 'kernel splat: WARNING: CPU: 0' \
+expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
 	tests/vm/verdict.sh "$work/warn" warn
 
 echo "$pass passed, $fail failed, 0 skipped"

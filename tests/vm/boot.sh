@@ -33,7 +33,9 @@ qemu_cmd()
 		-no-reboot
 }
 
-accel=${ACCEL:-}
+# The probe's answer holds until the host reboots.
+probe=$PINKIT_CACHE/kvm-probe-$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)
+accel=${ACCEL:-$(cat "$probe" 2>/dev/null || true)}
 if [ -z "$accel" ]; then
 	accel=tcg
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
@@ -44,8 +46,10 @@ if [ -z "$accel" ]; then
 			>/dev/null 2>&1 && grep -q PINKIT-BOOTED "$out/console.log"; then
 			accel=kvm
 		fi
-		note "KVM probe boot: $([ $accel = kvm ] && echo works || echo failed), using $accel"
 	fi
+	note "KVM probe boot: $([ $accel = kvm ] && echo works || echo failed or no /dev/kvm), using $accel"
+	mkdir -p "$PINKIT_CACHE"
+	echo $accel > "$probe"
 fi
 
 rm -f "$out/results.img" "$out/swap.img" "$out/console.log"
