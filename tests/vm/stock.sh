@@ -24,8 +24,8 @@ if [ ! -f "$root/.pinkit-done" ]; then
 	step_begin "downloading and unpacking $pkg"
 	rm -rf "$root"
 	mkdir -p "$root/deb"
-	(cd "$root/deb" && apt-get download -q "$pkg" >&2) ||
-		die "apt-get download $pkg failed"
+	(cd "$root/deb" && apt-get download -q "$pkg" >"$root/download.log" 2>&1) ||
+		die "apt-get download $pkg failed (see $root/download.log)"
 	dpkg-deb -x "$root"/deb/*.deb "$root"
 	rm -rf "$root/deb"
 	touch "$root/.pinkit-done"

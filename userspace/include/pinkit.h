@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libpinkit: prove that device-pinned or device-mirrored memory (RDMA memory
+ * regions) stays coherent with the CPU while the kernel write-protects,
+ * copies, forks, swaps or migrates it.
+ *
+ * The library is split in host-testable pieces (pattern, pagemap decoding,
+ * case table, filters, report writers, argument parsing) and the in-guest
+ * pieces (verbs vehicle, backings, disturbances, case runner).
+ */
+#ifndef PINKIT_H
+#define PINKIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define PK_NAME_MAX	160
+#define PK_MSG_MAX	256
+#define PK_DIAG_MAX	3072
+
+/* ------------------------------------------------------------------ */
+/* Results                                                            */
+/* ------------------------------------------------------------------ */
+
+enum pk_status {
+	PK_PASS,
+	PK_FAIL,
+	PK_SKIP,
+};
+
+const char *pk_status_name(enum pk_status st);
+
+/*
+ * What a case reports.  It crosses a pipe from the forked child to the
+ * parent, so it is a flat structure with no pointers and fits in PIPE_BUF.
+ */
+struct pk_result {
+	uint32_t status;		/* enum pk_status */
+	uint32_t diag_len;
+	double seconds;
+	char reason[PK_MSG_MAX];	/* skip reason or one-line failure */
+	char diag[PK_DIAG_MAX];		/* '\n'-separated lines, no "# " */
+};
+
+void pk_result_init(struct pk_result *r);
+/* Append one diagnostic line (printf-like); truncates, never overflows. */
+void pk_diag(struct pk_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Mark failed (first failure wins the reason line) and add a diag line. */
+void pk_fail(struct pk_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Mark skipped unless already failed. */
+void pk_skip(struct pk_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------------ */
+/* Patterns                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Byte at absolute offset @off of the pattern named by @seed. */
+uint8_t pk_pattern_byte(uint64_t seed, size_t off);
+/* Fill @len bytes; byte i gets pk_pattern_byte(seed, base + i). */
+void pk_pattern_fill(void *buf, size_t len, uint64_t seed, size_t base);
+/*
+ * Fill so that every page of @page_size bytes is identical (KSM can merge
+ * them); byte i gets pk_pattern_byte(seed, i % page_size).
+ */
+void pk_pattern_fill_periodic(void *buf, size_t len, uint64_t seed,
+			      size_t page_size);
+
+struct pk_mismatch {
+	size_t offset;		/* first differing offset */
+	uint8_t expected;
+	uint8_t got;
+	size_t bytes;		/* number of differing bytes */
+	size_t pages;		/* number of differing pages */
+};
+
+/*
+ * Compare @got against @expect over @len bytes.  Returns 0 when equal, 1
+ * when they differ (and fills @m, with pages counted in @page_size units).
+ */
+int pk_compare(const void *expect, const void *got, size_t len,
+	       size_t page_size, struct pk_mismatch *m);
+/* Compare @got against the pattern @seed at @base. */
+int pk_pattern_check(const void *got, size_t len, uint64_t seed, size_t base,
+		     size_t page_size, struct pk_mismatch *m);
+
+/* ------------------------------------------------------------------ */
+/* pagemap, kpageflags, smaps, vmstat                                 */
+/* ------------------------------------------------------------------ */
+
+#define PK_PM_PFN_MASK		((UINT64_C(1) << 55) - 1)
+#define PK_PM_SOFT_DIRTY	(UINT64_C(1) << 55)
+#define PK_PM_EXCLUSIVE		(UINT64_C(1) << 56)
+#define PK_PM_UFFD_WP		(UINT64_C(1) << 57)
+#define PK_PM_FILE		(UINT64_C(1) << 61)
+#define PK_PM_SWAPPED		(UINT64_C(1) << 62)
+#define PK_PM_PRESENT		(UINT64_C(1) << 63)
+
+struct pk_pme {
+	bool present;
+	bool swapped;
+	bool file;		/* file page or shared anon */
+	bool exclusive;		/* mapped exclusively */
+	bool uffd_wp;
+	bool soft_dirty;
+	uint64_t pfn;		/* 0 when not present or hidden (no CAP_SYS_ADMIN) */
+};
+
+void pk_pme_decode(uint64_t raw, struct pk_pme *e);
+/* Read @npages entries for the pages starting at @addr. */
+int pk_pagemap_read(int fd, const void *addr, size_t npages, size_t page_size,
+		    uint64_t *out);
+
+/* kpageflags bit numbers (include/uapi/linux/kernel-page-flags.h) */
+enum {
+	PK_KPF_LOCKED = 0,
+	PK_KPF_DIRTY = 4,
+	PK_KPF_LRU = 5,
+	PK_KPF_ANON = 12,
+	PK_KPF_SWAPCACHE = 13,
+	PK_KPF_SWAPBACKED = 14,
+	PK_KPF_COMPOUND_HEAD = 15,
+	PK_KPF_COMPOUND_TAIL = 16,
+	PK_KPF_HUGE = 17,
+	PK_KPF_NOPAGE = 20,
+	PK_KPF_KSM = 21,
+	PK_KPF_THP = 22,
+	PK_KPF_ZERO_PAGE = 24,
+};
+
+static inline bool pk_kpf_test(uint64_t flags, unsigned int bit)
+{
+	return flags & (UINT64_C(1) << bit);
+}
+
+/* Read the kpageflags word of @pfn; -1 with errno on error. */
+int pk_kpageflags_read(int fd, uint64_t pfn, uint64_t *flags);
+/* Render the interesting flags as "anon|thp|head"; returns @buf. */
+char *pk_kpf_describe(uint64_t flags, char *buf, size_t len);
+
+/*
+ * smaps: value in kB of @field (e.g. "AnonHugePages") of the VMA that
+ * contains @addr.  Returns -1 if no such VMA or field.
+ */
+long pk_smaps_parse(FILE *f, uintptr_t addr, const char *field);
+long pk_smaps_field_kb(const void *addr, const char *field);
+
+/* The /proc/vmstat counters a case may care about. */
+enum pk_vmstat_item {
+	PK_VM_THP_FAULT_ALLOC,
+	PK_VM_THP_SPLIT_PMD,
+	PK_VM_THP_SPLIT_PAGE,
+	PK_VM_THP_COLLAPSE_ALLOC,
+	PK_VM_PGMIGRATE_SUCCESS,
+	PK_VM_PGMIGRATE_FAIL,
+	PK_VM_PSWPOUT,
+	PK_VM_PSWPIN,
+	PK_VM_COW_KSM,
+	PK_VM_COMPACT_STALL,
+	PK_VM_NR,
+};
+
+struct pk_vmstat {
+	int64_t v[PK_VM_NR];
+	bool have[PK_VM_NR];
+};
+
+const char *pk_vmstat_name(enum pk_vmstat_item i);
+int pk_vmstat_parse(FILE *f, struct pk_vmstat *s);
+int pk_vmstat_read(struct pk_vmstat *s);
+/* "thp_split_pmd +1 pswpout +16"; empty string when nothing moved. */
+char *pk_vmstat_delta(const struct pk_vmstat *before,
+		      const struct pk_vmstat *after, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Case table                                                         */
+/* ------------------------------------------------------------------ */
+
+enum pk_kind {
+	PK_KIND_PINNED_RW,	/* LOCAL_WRITE|REMOTE_READ|REMOTE_WRITE|ATOMIC */
+	PK_KIND_PINNED_RO,	/* REMOTE_READ only */
+	PK_KIND_ODP,		/* IBV_ACCESS_ON_DEMAND, no page references */
+	PK_KIND_NR,
+};
+
+enum pk_backing {
+	PK_BACK_ANON_4K,	/* private anon, 4 KiB pages, THP disabled */
+	PK_BACK_ANON_THP,	/* private anon, PMD-mapped THP */
+	PK_BACK_ANON_THP_PTE,	/* private anon, THP mapped by PTEs */
+	PK_BACK_ANON_MTHP,	/* private anon, 64 KiB mTHP (6.8+) */
+	PK_BACK_HUGETLB_2M,	/* MAP_HUGETLB 2 MiB */
+	PK_BACK_MEMFD_SHARED,	/* memfd (shmem) MAP_SHARED */
+	PK_BACK_TMPFS_PRIVATE,	/* tmpfs file, MAP_PRIVATE */
+	PK_BACK_ZERO,		/* private anon never touched before reg */
+	PK_BACK_KSM,		/* private anon merged by KSM before reg */
+	PK_BACK_NR,
+};
+
+enum pk_dir {
+	PK_DIR_CPU_WRITE_RDMA_READ,
+	PK_DIR_RDMA_WRITE_CPU_READ,
+	PK_DIR_INTERLEAVED,
+	PK_DIR_FETCH_ADD,
+	PK_DIR_NR,
+};
+
+enum pk_disturb {
+	PK_DIST_NONE,
+	PK_DIST_CLEAR_REFS,
+	PK_DIST_CLEAR_REFS_TWICE,
+	PK_DIST_FORK_PARENT_WRITES,
+	PK_DIST_FORK_CHILD_WRITES,
+	PK_DIST_FORK_CHILD_EXITS,
+	PK_DIST_MPROTECT,
+	PK_DIST_UFFD_WP,
+	PK_DIST_PAGEMAP_SCAN,
+	PK_DIST_KSM_MERGE,
+	PK_DIST_PAGEOUT,
+	PK_DIST_MIGRATE,
+	PK_DIST_COMPACT,
+	PK_DIST_THP_SPLIT,
+	PK_DIST_COLLAPSE,
+	PK_DIST_MREMAP,
+	PK_DIST_MADV_DONTNEED,
+	PK_DIST_NR,
+};
+
+#define PK_BIT(x)	(1u << (x))
+
+/* Row flags: which observables a row asserts beyond coherence. */
+enum {
+	/* The row is a control: it passes only when the checker sees a break. */
+	PK_ROW_CONTROL = 1 << 0,
+	/* Assert no page under the MR was copied (PFN unchanged). */
+	PK_ROW_NOCOPY = 1 << 1,
+	/* Assert soft-dirty precision for MRs that hold no page references. */
+	PK_ROW_PRECISION = 1 << 2,
+	/* Assert that what a page reference would block happened (ODP). */
+	PK_ROW_NOREF = 1 << 3,
+};
+
+struct pk_row {
+	const char *name;	/* first component of the case name */
+	const char *invariant;	/* the sentence the row asserts */
+	enum pk_disturb disturb;
+	unsigned int kinds;	/* PK_BIT(enum pk_kind) */
+	unsigned int backings;	/* PK_BIT(enum pk_backing) */
+	unsigned int dirs;	/* PK_BIT(enum pk_dir) */
+	unsigned int flags;
+};
+
+struct pk_case {
+	char name[PK_NAME_MAX];
+	const struct pk_row *row;
+	enum pk_kind kind;
+	enum pk_backing backing;
+	enum pk_dir dir;
+};
+
+const char *pk_kind_name(enum pk_kind k);
+const char *pk_backing_name(enum pk_backing b);
+const char *pk_dir_name(enum pk_dir d);
+const char *pk_disturb_name(enum pk_disturb d);
+
+/* Is the combination meaningful (e.g. a read-only MR cannot be written)? */
+bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
+		    enum pk_disturb dist);
+
+/* The suite's table (cases.c). */
+extern const struct pk_row pk_rows[];
+extern const size_t pk_nr_rows;
+
+/*
+ * Expand @rows into @out (capacity @max, may be NULL to count).  Returns the
+ * number of cases the table expands to.
+ */
+size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
+		 struct pk_case *out, size_t max);
+
+/* ------------------------------------------------------------------ */
+/* Filter                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * @filter is a comma-separated list of shell globs; a glob starting with
+ * '!' excludes.  A name is selected when it matches at least one include
+ * glob (or there is none) and no exclude glob.  NULL or "" selects all.
+ */
+bool pk_filter_match(const char *filter, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                            */
+/* ------------------------------------------------------------------ */
+
+struct pk_report_entry {
+	const char *name;
+	const char *group;
+	const struct pk_result *res;
+};
+
+void pk_ktap_header(FILE *f, size_t total);
+void pk_ktap_result(FILE *f, size_t number, const char *name,
+		    const struct pk_result *r, bool verbose);
+void pk_xml_escape(FILE *f, const char *s);
+void pk_json_escape(FILE *f, const char *s);
+int pk_junit_write(FILE *f, const char *suite, const struct pk_report_entry *e,
+		   size_t n);
+int pk_json_write(FILE *f, const struct pk_report_entry *e, size_t n,
+		  double seconds);
+void pk_table_write(FILE *f, const struct pk_report_entry *e, size_t n);
+void pk_summary_write(FILE *f, const struct pk_report_entry *e, size_t n);
+void pk_count(const struct pk_report_entry *e, size_t n, size_t *pass,
+	      size_t *fail, size_t *skip);
+
+/* ------------------------------------------------------------------ */
+/* Command line                                                       */
+/* ------------------------------------------------------------------ */
+
+enum pk_cmd {
+	PK_CMD_NONE,
+	PK_CMD_LIST,
+	PK_CMD_RUN,
+	PK_CMD_HELP,
+};
+
+struct pk_opts {
+	enum pk_cmd cmd;
+	const char *filter;
+	const char *device;	/* NULL: first device */
+	int gid;		/* -1: auto */
+	unsigned int iterations;
+	const char *junit;
+	bool json;
+	bool verbose;
+	unsigned int timeout;	/* per case, seconds */
+};
+
+/* Returns 0 on success, -1 with a message in @err on bad arguments. */
+int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
+		  size_t errlen);
+void pk_usage(FILE *f, const char *prog);
+
+/* ------------------------------------------------------------------ */
+/* Verbs vehicle                                                      */
+/* ------------------------------------------------------------------ */
+
+struct pk_dev_info {
+	char name[64];
+	uint8_t port;
+	int gid_index;		/* -1: no GRH (InfiniBand LID addressing) */
+	char gid_str[64];
+	bool ethernet;
+	uint16_t lid;
+	int active_mtu;		/* enum ibv_mtu */
+	bool odp;		/* RC ODP for read, write and atomics */
+	char odp_why[PK_MSG_MAX];
+	bool atomics;
+};
+
+/*
+ * Open @want (or the first device), pick the port and GID, read the ODP
+ * capabilities, close again.  Returns 0, or -1 with a message that names
+ * the thing and the fix.
+ */
+int pk_dev_probe(const char *want, int gid, struct pk_dev_info *info,
+		 char *err, size_t errlen);
+
+struct ibv_context;
+struct ibv_pd;
+struct ibv_cq;
+struct ibv_qp;
+struct ibv_mr;
+struct ibv_comp_channel;
+
+struct pk_vehicle {
+	struct pk_dev_info info;
+	struct ibv_context *ctx;
+	struct ibv_pd *pd;
+	struct ibv_comp_channel *chan;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp[2];	/* qp[0] requester, qp[1] responder */
+	uint8_t gid_raw[16];
+	uint32_t psn;
+	bool broken;		/* an error completion: reconnect first */
+	uint8_t *scratch;	/* local buffer the requester uses */
+	size_t scratch_len;
+	struct ibv_mr *scratch_mr;
+	int timeout_ms;
+};
+
+int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
+		    size_t scratch_len, char *err, size_t errlen);
+void pk_vehicle_close(struct pk_vehicle *v);
+int pk_vehicle_reconnect(struct pk_vehicle *v, char *err, size_t errlen);
+
+struct pk_xfer {
+	size_t off;	/* offset in the MR under test */
+	size_t len;
+	size_t loff;	/* offset in the scratch buffer */
+};
+
+/* RDMA READ of MR[off..] into scratch[loff..] for each transfer. */
+int pk_rdma_read(struct pk_vehicle *v, struct ibv_mr *mr,
+		 const struct pk_xfer *x, size_t n, char *err, size_t errlen);
+/* RDMA WRITE of scratch[loff..] into MR[off..] for each transfer. */
+int pk_rdma_write(struct pk_vehicle *v, struct ibv_mr *mr,
+		  const struct pk_xfer *x, size_t n, char *err, size_t errlen);
+/* Fetch-and-add @add at MR[off]; the old value lands in *@old. */
+int pk_rdma_fadd(struct pk_vehicle *v, struct ibv_mr *mr, size_t off,
+		 uint64_t add, uint64_t *old, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* Running                                                            */
+/* ------------------------------------------------------------------ */
+
+struct pk_env {
+	struct pk_dev_info dev;
+	unsigned int iterations;
+	unsigned int timeout;
+	bool verbose;
+};
+
+/* Run one case in the calling process (the forked child). */
+void pk_case_run(const struct pk_case *c, const struct pk_env *env,
+		 struct pk_result *r);
+
+/*
+ * Case hook for pk_suite_run() and pk_fork_run(): the guest suite uses
+ * pk_case_fork() / pk_case_run(), host unit tests their own.
+ */
+typedef void (*pk_case_fn)(const struct pk_case *c, const struct pk_env *env,
+			   struct pk_result *r);
+
+/*
+ * Fork, run @fn in the child, collect its result through a pipe.  A child
+ * killed by a signal or running past env->timeout * iterations seconds is
+ * a failure that names the signal or the timeout.
+ */
+void pk_fork_run(const struct pk_case *c, const struct pk_env *env,
+		 struct pk_result *r, pk_case_fn fn);
+/* pk_fork_run() with pk_case_run(). */
+void pk_case_fork(const struct pk_case *c, const struct pk_env *env,
+		  struct pk_result *r);
+
+
+/*
+ * Register @cases as CUnit suites (one per row) and run them; KTAP result
+ * lines go to @out through CUnit's handlers (the caller prints the header).  Results land in @res (n entries).
+ * Returns 0, or -1 if CUnit itself failed.
+ */
+int pk_suite_run(const struct pk_case *cases, size_t n,
+		 const struct pk_env *env, pk_case_fn fn, FILE *out,
+		 bool ktap, struct pk_result *res);
+
+double pk_now(void);
+
+#endif /* PINKIT_H */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command line parsing; no global state so unit tests can call it often. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pinkit.h"
+
+void pk_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s list [--filter GLOB]\n"
+		"       %s run [--filter GLOB] [--device DEV] [--gid N] [--iterations N]\n"
+		"              [--junit FILE] [--json] [--timeout SEC] [--verbose]\n"
+		"\n"
+		"  list          print one case name per line\n"
+		"  run           run the cases; KTAP v1 on stdout, last line\n"
+		"                \"N passed, N failed, N skipped\"\n"
+		"  --filter GLOB comma-separated shell globs, '!GLOB' excludes\n"
+		"  --device DEV  RDMA device (default: the first one)\n"
+		"  --gid N       GID index (default: the RoCE v2 IPv4-mapped GID)\n"
+		"  --iterations N  run every case N times (default 1)\n"
+		"  --junit FILE  also write JUnit XML to FILE\n"
+		"  --json        print a JSON document instead of KTAP and the table\n"
+		"  --timeout SEC per-case time limit (default 30)\n"
+		"  --verbose     print the diagnostic lines of passing cases too\n"
+		"\n"
+		"exit status: 0 nothing failed, 1 a case failed, 2 could not run\n",
+		prog, prog);
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Options take their value as "--opt VALUE" or "--opt=VALUE".  Returns the
+ * value and advances *i, or NULL if it is missing.
+ */
+static const char *opt_value(int argc, char *const argv[], int *i,
+			     const char *opt)
+{
+	const char *a = argv[*i];
+	size_t len = strlen(opt);
+
+	if (a[len] == '=')
+		return a + len + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static bool is_opt(const char *a, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	return !strncmp(a, opt, len) && (a[len] == '\0' || a[len] == '=');
+}
+
+int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
+		  size_t errlen)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->gid = -1;
+	o->iterations = 1;
+	o->timeout = 30;
+	err[0] = '\0';
+
+	if (argc < 2) {
+		snprintf(err, errlen, "missing command: expected 'list' or 'run'");
+		return -1;
+	}
+	if (!strcmp(argv[1], "list")) {
+		o->cmd = PK_CMD_LIST;
+	} else if (!strcmp(argv[1], "run")) {
+		o->cmd = PK_CMD_RUN;
+	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+		   !strcmp(argv[1], "-h")) {
+		o->cmd = PK_CMD_HELP;
+		return 0;
+	} else {
+		snprintf(err, errlen,
+			 "unknown command '%s': expected 'list' or 'run'",
+			 argv[1]);
+		return -1;
+	}
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], *v;
+		unsigned long n;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			o->cmd = PK_CMD_HELP;
+			return 0;
+		}
+		if (is_opt(a, "--filter")) {
+			v = opt_value(argc, argv, &i, "--filter");
+			if (!v || !*v)
+				goto missing;
+			o->filter = v;
+		} else if (o->cmd == PK_CMD_LIST) {
+			snprintf(err, errlen,
+				 "'%s' is not an option of 'list' (only --filter)",
+				 a);
+			return -1;
+		} else if (is_opt(a, "--device")) {
+			v = opt_value(argc, argv, &i, "--device");
+			if (!v || !*v)
+				goto missing;
+			o->device = v;
+		} else if (is_opt(a, "--gid")) {
+			v = opt_value(argc, argv, &i, "--gid");
+			if (!v)
+				goto missing;
+			if (parse_uint(v, 0xffff, &n)) {
+				snprintf(err, errlen,
+					 "--gid '%s': expected a GID index 0..65535",
+					 v);
+				return -1;
+			}
+			o->gid = (int)n;
+		} else if (is_opt(a, "--iterations")) {
+			v = opt_value(argc, argv, &i, "--iterations");
+			if (!v)
+				goto missing;
+			if (parse_uint(v, 1000000, &n) || !n) {
+				snprintf(err, errlen,
+					 "--iterations '%s': expected a number 1..1000000",
+					 v);
+				return -1;
+			}
+			o->iterations = (unsigned int)n;
+		} else if (is_opt(a, "--timeout")) {
+			v = opt_value(argc, argv, &i, "--timeout");
+			if (!v)
+				goto missing;
+			if (parse_uint(v, 3600, &n) || !n) {
+				snprintf(err, errlen,
+					 "--timeout '%s': expected seconds 1..3600",
+					 v);
+				return -1;
+			}
+			o->timeout = (unsigned int)n;
+		} else if (is_opt(a, "--junit")) {
+			v = opt_value(argc, argv, &i, "--junit");
+			if (!v || !*v)
+				goto missing;
+			o->junit = v;
+		} else if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			o->verbose = true;
+		} else {
+			snprintf(err, errlen, "unknown option '%s'", a);
+			return -1;
+		}
+		continue;
+missing:
+		snprintf(err, errlen, "option '%s' needs a value", a);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The case table.  One row per invariant, each with a comment stating it;
+ * helpers multiply a row over MR kinds x backings x directions.  A case
+ * name is "<row>/<backing>/<kind>/<direction>".
+ *
+ * The kernel decides every verdict: there is no list of expected failures.
+ * A row's observables (coherence always; soft-dirty honesty whenever the
+ * device wrote; copies, precision and no-reference checks by row flag) hold
+ * for every kind and backing the row expands to, or the case fails.
+ */
+#include <string.h>
+
+#include "pinkit.h"
+
+static const char *const kind_names[PK_KIND_NR] = {
+	[PK_KIND_PINNED_RW] = "pinned-rw",
+	[PK_KIND_PINNED_RO] = "pinned-ro",
+	[PK_KIND_ODP] = "odp",
+};
+
+static const char *const backing_names[PK_BACK_NR] = {
+	[PK_BACK_ANON_4K] = "anon-4k",
+	[PK_BACK_ANON_THP] = "anon-thp",
+	[PK_BACK_ANON_THP_PTE] = "anon-thp-pte",
+	[PK_BACK_ANON_MTHP] = "anon-mthp-64k",
+	[PK_BACK_HUGETLB_2M] = "hugetlb-2m",
+	[PK_BACK_MEMFD_SHARED] = "memfd-shared",
+	[PK_BACK_TMPFS_PRIVATE] = "tmpfs-private",
+	[PK_BACK_ZERO] = "never-touched",
+	[PK_BACK_KSM] = "ksm",
+};
+
+static const char *const dir_names[PK_DIR_NR] = {
+	[PK_DIR_CPU_WRITE_RDMA_READ] = "cpu-write-rdma-read",
+	[PK_DIR_RDMA_WRITE_CPU_READ] = "rdma-write-cpu-read",
+	[PK_DIR_INTERLEAVED] = "interleaved",
+	[PK_DIR_FETCH_ADD] = "fetch-add",
+};
+
+static const char *const disturb_names[PK_DIST_NR] = {
+	[PK_DIST_NONE] = "none",
+	[PK_DIST_CLEAR_REFS] = "clear_refs 4",
+	[PK_DIST_CLEAR_REFS_TWICE] = "clear_refs 4 twice",
+	[PK_DIST_FORK_PARENT_WRITES] = "fork, parent writes",
+	[PK_DIST_FORK_CHILD_WRITES] = "fork, child writes",
+	[PK_DIST_FORK_CHILD_EXITS] = "fork, child exits first",
+	[PK_DIST_MPROTECT] = "mprotect read-only then read-write",
+	[PK_DIST_UFFD_WP] = "UFFDIO_WRITEPROTECT then resolve",
+	[PK_DIST_PAGEMAP_SCAN] = "PAGEMAP_SCAN write-protect",
+	[PK_DIST_KSM_MERGE] = "KSM merge",
+	[PK_DIST_PAGEOUT] = "MADV_PAGEOUT",
+	[PK_DIST_MIGRATE] = "move_pages to another node",
+	[PK_DIST_COMPACT] = "compaction",
+	[PK_DIST_THP_SPLIT] = "THP split by partial mprotect",
+	[PK_DIST_COLLAPSE] = "MADV_COLLAPSE",
+	[PK_DIST_MREMAP] = "mremap away and back",
+	[PK_DIST_MADV_DONTNEED] = "MADV_DONTNEED after registration",
+};
+
+const char *pk_kind_name(enum pk_kind k)
+{
+	return k < PK_KIND_NR ? kind_names[k] : "?";
+}
+
+const char *pk_backing_name(enum pk_backing b)
+{
+	return b < PK_BACK_NR ? backing_names[b] : "?";
+}
+
+const char *pk_dir_name(enum pk_dir d)
+{
+	return d < PK_DIR_NR ? dir_names[d] : "?";
+}
+
+const char *pk_disturb_name(enum pk_disturb d)
+{
+	return d < PK_DIST_NR ? disturb_names[d] : "?";
+}
+
+/* Backings that get every direction; the others get the two plain ones. */
+#define CORE_BACKINGS	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
+			 PK_BIT(PK_BACK_ANON_THP_PTE) | \
+			 PK_BIT(PK_BACK_MEMFD_SHARED) | \
+			 PK_BIT(PK_BACK_TMPFS_PRIVATE))
+#define PLAIN_DIRS	(PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ) | \
+			 PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ))
+
+bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
+		    enum pk_disturb dist)
+{
+	(void)dist;
+	/* a read-only MR (REMOTE_READ only) can only be read by the device */
+	if (k == PK_KIND_PINNED_RO && d != PK_DIR_CPU_WRITE_RDMA_READ)
+		return false;
+	/* interleaving and atomics are exercised on the core backings */
+	if (!(CORE_BACKINGS & PK_BIT(b)) && !(PLAIN_DIRS & PK_BIT(d)))
+		return false;
+	return true;
+}
+
+#define ALL_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_PINNED_RO) | \
+			 PK_BIT(PK_KIND_ODP))
+#define PINNED_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_PINNED_RO))
+#define WRITABLE_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_ODP))
+#define ALL_BACKINGS	((1u << PK_BACK_NR) - 1)
+#define ANON_BACKINGS	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
+			 PK_BIT(PK_BACK_ANON_THP_PTE))
+#define THP_BACKINGS	(PK_BIT(PK_BACK_ANON_THP) | \
+			 PK_BIT(PK_BACK_ANON_THP_PTE) | \
+			 PK_BIT(PK_BACK_ANON_MTHP))
+#define ALL_DIRS	((1u << PK_DIR_NR) - 1)
+
+const struct pk_row pk_rows[] = {
+	/*
+	 * Smoke: bytes the CPU wrote into a 4K anon buffer are what an RDMA
+	 * READ of its pinned MR returns.  If this fails nothing else means
+	 * anything.
+	 */
+	{ "smoke", "CPU writes are what an RDMA READ of the MR returns",
+	  PK_DIST_NONE, PK_BIT(PK_KIND_PINNED_RW), PK_BIT(PK_BACK_ANON_4K),
+	  PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ), 0 },
+	/*
+	 * Undisturbed: the CPU and the device see the same bytes in both
+	 * directions, for every MR kind and backing.
+	 */
+	{ "none", "without disturbance CPU and device see the same bytes",
+	  PK_DIST_NONE, ALL_KINDS, ALL_BACKINGS, ALL_DIRS, 0 },
+	/*
+	 * clear_refs 4 write-protects and soft-dirty-cleans the mapping.  The
+	 * MR must stay coherent, the next CPU write must not copy any page,
+	 * a page the device wrote must read soft-dirty, and an MR that holds
+	 * no page reference must read clean until someone writes.
+	 */
+	{ "clear-refs", "after clear_refs: coherent, no copies, device writes read soft-dirty",
+	  PK_DIST_CLEAR_REFS, ALL_KINDS, ALL_BACKINGS, ALL_DIRS,
+	  PK_ROW_NOCOPY | PK_ROW_PRECISION },
+	/*
+	 * Twice: the second clear_refs sees the state the first left behind
+	 * (e.g. a PMD already write-protected).  Same invariants.
+	 */
+	{ "clear-refs-twice", "after two clear_refs rounds: coherent, no copies, honest soft-dirty",
+	  PK_DIST_CLEAR_REFS_TWICE, WRITABLE_KINDS, ANON_BACKINGS, PLAIN_DIRS,
+	  PK_ROW_NOCOPY | PK_ROW_PRECISION },
+	/*
+	 * fork while a child keeps a COW mapping; the parent writes.  The
+	 * parent's CPU view and the MR stay one.
+	 */
+	{ "fork-parent-writes", "after fork the parent's writes reach the MR and device writes reach the parent",
+	  PK_DIST_FORK_PARENT_WRITES, ALL_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
+	/*
+	 * fork; the child writes its copy.  The child's writes never show up
+	 * in the parent's private memory or its MR (a shared mapping shows
+	 * them in both), and the parent stays coherent afterwards.
+	 */
+	{ "fork-child-writes", "a child's writes never leak into the parent's private memory or MR",
+	  PK_DIST_FORK_CHILD_WRITES, ALL_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
+	/*
+	 * fork; the child exits before anyone writes.  The parent's next
+	 * write reuses its pages (no copy) and stays coherent.
+	 */
+	{ "fork-child-exits-first", "after the child exits the parent's write reuses its pages",
+	  PK_DIST_FORK_CHILD_EXITS, ALL_KINDS, ANON_BACKINGS, PLAIN_DIRS,
+	  PK_ROW_NOCOPY },
+	/* mprotect read-only then read-write: coherent, nothing copied. */
+	{ "mprotect-ro-rw", "after mprotect RO->RW: coherent, no copies",
+	  PK_DIST_MPROTECT, ALL_KINDS, CORE_BACKINGS, PLAIN_DIRS,
+	  PK_ROW_NOCOPY },
+	/* uffd write-protect then resolve: coherent, nothing copied. */
+	{ "uffd-wp", "after UFFDIO_WRITEPROTECT and resolve: coherent, no copies",
+	  PK_DIST_UFFD_WP, ALL_KINDS,
+	  ANON_BACKINGS | PK_BIT(PK_BACK_MEMFD_SHARED), PLAIN_DIRS,
+	  PK_ROW_NOCOPY },
+	/*
+	 * PAGEMAP_SCAN write tracking (uffd-wp async): after the scan resets
+	 * tracking, a page the device wrote must be reported written.
+	 */
+	{ "pagemap-scan", "PAGEMAP_SCAN reports every page the device wrote as written",
+	  PK_DIST_PAGEMAP_SCAN, ALL_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
+	/*
+	 * KSM scans identical pages under the MR.  Coherence holds; an MR
+	 * without page references does not stop the merge.
+	 */
+	{ "ksm-merge", "KSM never merges a page away from under a coherent MR",
+	  PK_DIST_KSM_MERGE, ALL_KINDS, PK_BIT(PK_BACK_ANON_4K), PLAIN_DIRS,
+	  PK_ROW_NOREF },
+	/*
+	 * MADV_PAGEOUT: coherence holds; an MR without page references does
+	 * not stop reclaim.
+	 */
+	{ "pageout", "MADV_PAGEOUT keeps the MR coherent",
+	  PK_DIST_PAGEOUT, ALL_KINDS,
+	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_MEMFD_SHARED), PLAIN_DIRS,
+	  PK_ROW_NOREF },
+	/*
+	 * move_pages to another node: coherence holds; an MR without page
+	 * references does not stop migration.
+	 */
+	{ "migrate", "move_pages keeps the MR coherent",
+	  PK_DIST_MIGRATE, ALL_KINDS,
+	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS,
+	  PK_ROW_NOREF },
+	/* Whole-system compaction moves movable pages: coherence holds. */
+	{ "compact", "compaction keeps the MR coherent",
+	  PK_DIST_COMPACT, WRITABLE_KINDS, PK_BIT(PK_BACK_ANON_4K),
+	  PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ), 0 },
+	/* Splitting the PMD of a registered THP keeps the MR coherent. */
+	{ "thp-split", "a PMD split under the MR keeps it coherent",
+	  PK_DIST_THP_SPLIT, ALL_KINDS,
+	  PK_BIT(PK_BACK_ANON_THP) | PK_BIT(PK_BACK_ANON_MTHP), PLAIN_DIRS, 0 },
+	/* MADV_COLLAPSE of a PTE-mapped THP under the MR keeps it coherent. */
+	{ "collapse", "MADV_COLLAPSE under the MR keeps it coherent",
+	  PK_DIST_COLLAPSE, ALL_KINDS, PK_BIT(PK_BACK_ANON_THP_PTE),
+	  PLAIN_DIRS, 0 },
+	/* mremap away and back: the pages travel, the MR stays coherent. */
+	{ "mremap", "mremap of the registered range keeps it coherent",
+	  PK_DIST_MREMAP, ALL_KINDS,
+	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS, 0 },
+	/*
+	 * Control: MADV_DONTNEED after registration gives the CPU new pages
+	 * while a pinned MR keeps the old ones.  The checker must see the
+	 * break; if it does not, it is blind and the case fails.
+	 */
+	{ "control/madv-dontneed", "the checker sees the break MADV_DONTNEED makes",
+	  PK_DIST_MADV_DONTNEED, PINNED_KINDS,
+	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS,
+	  PK_ROW_CONTROL },
+};
+
+const size_t pk_nr_rows = sizeof(pk_rows) / sizeof(pk_rows[0]);
+
+size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
+		 struct pk_case *out, size_t max)
+{
+	size_t count = 0, r;
+
+	for (r = 0; r < nr_rows; r++) {
+		const struct pk_row *row = &rows[r];
+		unsigned int b, k, d;
+
+		for (b = 0; b < PK_BACK_NR; b++) {
+			if (!(row->backings & PK_BIT(b)))
+				continue;
+			for (k = 0; k < PK_KIND_NR; k++) {
+				if (!(row->kinds & PK_BIT(k)))
+					continue;
+				for (d = 0; d < PK_DIR_NR; d++) {
+					struct pk_case *c;
+
+					if (!(row->dirs & PK_BIT(d)))
+						continue;
+					if (!pk_combo_valid(k, b, d,
+							    row->disturb))
+						continue;
+					if (out && count < max) {
+						c = &out[count];
+						c->row = row;
+						c->kind = k;
+						c->backing = b;
+						c->dir = d;
+						snprintf(c->name, sizeof(c->name),
+							 "%s/%s/%s/%s",
+							 row->name,
+							 pk_backing_name(b),
+							 pk_kind_name(k),
+							 pk_dir_name(d));
+					}
+					count++;
+				}
+			}
+		}
+	}
+	return count;
+}

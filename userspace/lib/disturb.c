@@ -1,0 +1,798 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Disturbances: what the kernel does to the memory under a registered MR.
+ * begin() runs before the round that moves data, end() after it.  A
+ * feature the kernel lacks is a SKIP that names it; a refusal the kernel
+ * documents (a pinned page that cannot migrate) is a result, reported in
+ * the diagnostics, and only an MR that holds no page reference is held to
+ * "what a reference would block happens".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/userfaultfd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
+#endif
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#endif
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
+#endif
+
+/* PAGEMAP_SCAN (Linux 6.7, include/uapi/linux/fs.h); absent in older headers */
+#ifndef PAGEMAP_SCAN
+struct page_region {
+	uint64_t start;
+	uint64_t end;
+	uint64_t categories;
+};
+
+struct pm_scan_arg {
+	uint64_t size;
+	uint64_t flags;
+	uint64_t start;
+	uint64_t end;
+	uint64_t walk_end;
+	uint64_t vec;
+	uint64_t vec_len;
+	uint64_t max_pages;
+	uint64_t category_inverted;
+	uint64_t category_mask;
+	uint64_t category_anyof_mask;
+	uint64_t return_mask;
+};
+
+#define PAGEMAP_SCAN		_IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_WRITTEN		(1 << 1)
+#define PM_SCAN_WP_MATCHING	(1 << 0)
+#define PM_SCAN_CHECK_WPASYNC	(1 << 1)
+#endif
+
+#ifndef MPOL_MF_MOVE
+#define MPOL_MF_MOVE	(1 << 1)
+#endif
+
+#define KSM_FULL_SCANS	"/sys/kernel/mm/ksm/full_scans"
+#define SPLIT_DEBUGFS	"/sys/kernel/debug/split_huge_pages"
+
+static bool holds_no_reference(const struct pk_tc *t)
+{
+	return (t->c->row->flags & PK_ROW_NOREF) && t->c->kind == PK_KIND_ODP;
+}
+
+/* ---------------------------------------------------------------- */
+
+static int do_clear_refs(struct pk_tc *t)
+{
+	if (!t->soft_dirty_ok) {
+		pk_skip(t->r, "kernel does not track soft-dirty (pagemap bit 55 never set: CONFIG_MEM_SOFT_DIRTY off), clear_refs 4 does nothing");
+		return 1;
+	}
+	if (pk_write_file("/proc/self/clear_refs", "4", t->err,
+			  sizeof(t->err))) {
+		pk_fail(t->r, "%s", t->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static int fork_begin(struct pk_tc *t)
+{
+	enum pk_disturb d = t->c->row->disturb;
+	int ready[2], release[2], status;
+	char c;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC) || pipe2(release, O_CLOEXEC)) {
+		pk_fail(t->r, "pipe2 for the fork child: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		pk_fail(t->r, "fork: %s", strerror(errno));
+		close(ready[0]);
+		close(ready[1]);
+		close(release[0]);
+		close(release[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* the child never touches verbs; it only uses the memory */
+		close(ready[0]);
+		close(release[1]);
+		if (d == PK_DIST_FORK_CHILD_EXITS)
+			_exit(0);
+		if (d == PK_DIST_FORK_CHILD_WRITES)
+			pk_fill_probes(t, t->b.addr, UINT64_C(0xc41d));
+		if (write(ready[1], "r", 1) != 1)
+			_exit(4);
+		/* returns 0 when the parent releases us or dies */
+		while (read(release[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(release[0]);
+
+	if (d == PK_DIST_FORK_CHILD_EXITS) {
+		close(ready[0]);
+		close(release[1]);
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			pk_fail(t->r, "the fork child did not exit cleanly (status 0x%x)",
+				status);
+			return -1;
+		}
+		return 0;
+	}
+
+	t->child = pid;
+	t->child_fd = release[1];
+	if (read(ready[0], &c, 1) != 1) {
+		close(ready[0]);
+		pk_fail(t->r, "the fork child died before it was ready");
+		return -1;
+	}
+	close(ready[0]);
+
+	if (d == PK_DIST_FORK_PARENT_WRITES) {
+		pk_cpu_write(t, t->seed++);
+	} else {
+		/*
+		 * The child wrote its copy.  Private memory: the parent and
+		 * its MR still hold the parent's data.  Shared memory: the
+		 * child's bytes are everybody's data.
+		 */
+		if (t->b.shared)
+			pk_set_expect(t, UINT64_C(0xc41d));
+		pk_check_cpu(t, t->b.shared ?
+			     "after the child wrote the shared mapping, the parent reads other bytes" :
+			     "after the child wrote its copy, the parent's memory changed");
+		if (pk_check_device(t, t->b.shared ?
+				    "after the child wrote the shared mapping, an RDMA READ differs" :
+				    "after the child wrote its copy, an RDMA READ of the parent's MR differs"))
+			return -1;
+	}
+	return 0;
+}
+
+static void fork_reap(struct pk_tc *t)
+{
+	int status;
+
+	if (t->child_fd >= 0) {
+		close(t->child_fd);
+		t->child_fd = -1;
+	}
+	if (t->child > 0) {
+		if (waitpid(t->child, &status, 0) == t->child &&
+		    (!WIFEXITED(status) || WEXITSTATUS(status)))
+			pk_diag(t->r, "the fork child ended with status 0x%x",
+				status);
+		t->child = 0;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+
+static int uffd_setup(struct pk_tc *t, uint64_t features, const char *what)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	int fd;
+
+	if (t->b.backing == PK_BACK_MEMFD_SHARED ||
+	    t->b.backing == PK_BACK_HUGETLB_2M)
+		features |= UFFD_FEATURE_WP_HUGETLBFS_SHMEM;
+
+	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOSYS)
+			pk_skip(t->r, "userfaultfd: kernel without CONFIG_USERFAULTFD");
+		else if (errno == EPERM)
+			pk_skip(t->r, "userfaultfd not permitted: %s (run as root or set vm.unprivileged_userfaultfd=1)",
+				strerror(errno));
+		else
+			pk_fail(t->r, "userfaultfd: %s", strerror(errno));
+		return errno == ENOSYS || errno == EPERM ? 1 : -1;
+	}
+	/* ask what the kernel has, then open again with what we need */
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		pk_fail(t->r, "UFFDIO_API: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if ((api.features & features) != features) {
+		pk_skip(t->r, "userfaultfd lacks the features %s needs (want 0x%" PRIx64 ", kernel has 0x%llx)",
+			what, (uint64_t)features,
+			(unsigned long long)api.features);
+		return 1;
+	}
+	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		pk_fail(t->r, "userfaultfd: %s", strerror(errno));
+		return -1;
+	}
+	memset(&api, 0, sizeof(api));
+	api.api = UFFD_API;
+	api.features = features;
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		pk_fail(t->r, "UFFDIO_API(features 0x%" PRIx64 "): %s",
+			(uint64_t)features, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)t->b.addr;
+	reg.range.len = t->b.len;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
+		int e = errno;
+
+		close(fd);
+		if (e == EINVAL) {
+			pk_skip(t->r, "UFFDIO_REGISTER(MODE_WP) on %s: %s (uffd-wp unsupported for this memory)",
+				pk_backing_name(t->b.backing), strerror(e));
+			return 1;
+		}
+		pk_fail(t->r, "UFFDIO_REGISTER(MODE_WP): %s", strerror(e));
+		return -1;
+	}
+	t->uffd = fd;
+	return 0;
+}
+
+static int uffd_wp(struct pk_tc *t, bool protect)
+{
+	struct uffdio_writeprotect wp;
+
+	memset(&wp, 0, sizeof(wp));
+	wp.range.start = (uintptr_t)t->b.addr;
+	wp.range.len = t->b.len;
+	wp.mode = protect ? UFFDIO_WRITEPROTECT_MODE_WP : 0;
+	if (ioctl(t->uffd, UFFDIO_WRITEPROTECT, &wp)) {
+		pk_fail(t->r, "UFFDIO_WRITEPROTECT(%s): %s",
+			protect ? "protect" : "resolve", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int uffd_wp_begin(struct pk_tc *t)
+{
+	uint64_t *pm;
+	int ret;
+
+	ret = uffd_setup(t, UFFD_FEATURE_PAGEFAULT_FLAG_WP, "uffd-wp");
+	if (ret)
+		return ret;
+	if (uffd_wp(t, true))
+		return -1;
+	pm = calloc(t->npages, sizeof(*pm));
+	if (pm && !pk_pagemap_snapshot(t, pm)) {
+		size_t i, wp = 0;
+
+		for (i = 0; i < t->npages; i++)
+			wp += !!(pm[i] & PK_PM_UFFD_WP);
+		pk_diag(t->r, "uffd-wp: %zu of %zu pages write-protected", wp,
+			t->npages);
+	}
+	free(pm);
+	return uffd_wp(t, false);
+}
+
+/* ---------------------------------------------------------------- */
+
+/* One PAGEMAP_SCAN over the buffer; per-page "written" into @written. */
+static int pm_scan(struct pk_tc *t, bool reset, uint8_t *written)
+{
+	struct page_region regs[64];
+	struct pm_scan_arg arg;
+	uintptr_t start = (uintptr_t)t->b.addr;
+	uintptr_t end = start + t->b.len;
+	long n;
+	int i;
+
+	if (written)
+		memset(written, 0, t->npages);
+	while (start < end) {
+		memset(&arg, 0, sizeof(arg));
+		arg.size = sizeof(arg);
+		arg.flags = reset ? PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC :
+				    0;
+		arg.start = start;
+		arg.end = end;
+		arg.vec = (uintptr_t)regs;
+		arg.vec_len = 64;
+		arg.category_mask = PAGE_IS_WRITTEN;
+		arg.return_mask = PAGE_IS_WRITTEN;
+		n = ioctl(t->pm_fd, PAGEMAP_SCAN, &arg);
+		if (n < 0)
+			return -1;
+		for (i = 0; i < n && written; i++) {
+			uintptr_t a;
+
+			for (a = regs[i].start; a < regs[i].end; a += t->page)
+				written[(a - (uintptr_t)t->b.addr) / t->page] = 1;
+		}
+		if (!arg.walk_end || arg.walk_end <= start)
+			break;
+		start = arg.walk_end;
+	}
+	return 0;
+}
+
+static int pagemap_scan_begin(struct pk_tc *t)
+{
+	int ret;
+
+	ret = uffd_setup(t, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED,
+			 "PAGEMAP_SCAN write tracking");
+	if (ret)
+		return ret;
+	if (pm_scan(t, true, NULL)) {
+		if (errno == ENOTTY || errno == EINVAL) {
+			pk_skip(t->r, "PAGEMAP_SCAN on /proc/self/pagemap: %s (needs Linux 6.7+)",
+				strerror(errno));
+			return 1;
+		}
+		pk_fail(t->r, "PAGEMAP_SCAN (write-protect): %s",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmp_page(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every page written after the reset must be reported written. */
+static int pagemap_scan_end(struct pk_tc *t)
+{
+	uint8_t *written = calloc(t->npages, 1);
+	size_t i, missed = 0, first = 0, want = 0;
+	bool cpu_all = t->c->dir == PK_DIR_CPU_WRITE_RDMA_READ;
+
+	if (!written) {
+		pk_fail(t->r, "out of memory");
+		return -1;
+	}
+	if (pm_scan(t, false, written)) {
+		pk_fail(t->r, "PAGEMAP_SCAN (read): %s", strerror(errno));
+		free(written);
+		return -1;
+	}
+	for (i = 0; i < t->npages; i++) {
+		bool cpu = cpu_all && bsearch(&i, t->probe, t->nprobe,
+					      sizeof(*t->probe), cmp_page);
+
+		if (!t->dev_wrote[i] && !cpu)
+			continue;
+		want++;
+		if (!written[i] && !missed++)
+			first = i;
+	}
+	pk_diag(t->r, "PAGEMAP_SCAN: %zu of %zu written pages reported written",
+		want - missed, want);
+	if (missed)
+		pk_fail(t->r, "PAGEMAP_SCAN reports page %zu (offset 0x%zx) unwritten although the %s wrote it after the reset; %zu of %zu written pages reported unwritten",
+			first, first * t->page, cpu_all ? "CPU" : "device",
+			missed, want);
+	free(written);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static long ksm_full_scans(void)
+{
+	char buf[32];
+
+	if (pk_read_file(KSM_FULL_SCANS, buf, sizeof(buf)))
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+static long ksm_scans_target;
+
+static bool ksm_done(struct pk_tc *t)
+{
+	return pk_count_kpf(t, PK_KPF_KSM) == t->npages ||
+	       ksm_full_scans() >= ksm_scans_target;
+}
+
+static int ksm_merge_begin(struct pk_tc *t)
+{
+	size_t merged;
+	long scans = ksm_full_scans();
+
+	if (scans < 0) {
+		pk_skip(t->r, "no %s: kernel without CONFIG_KSM", KSM_FULL_SCANS);
+		return 1;
+	}
+	if (t->kpf_fd < 0) {
+		pk_skip(t->r, "cannot see KSM merging: /proc/kpageflags unreadable (needs root)");
+		return 1;
+	}
+	/* identical pages, so KSM wants to merge every one of them */
+	memcpy(t->prev, t->expect, t->b.len);
+	pk_pattern_fill_periodic(t->expect, t->b.len, t->seed++, t->page);
+	memcpy(t->b.addr, t->expect, t->b.len);
+	if (madvise(t->b.addr, t->b.len, MADV_MERGEABLE)) {
+		pk_skip(t->r, "madvise(MADV_MERGEABLE): %s", strerror(errno));
+		return 1;
+	}
+	/* two full scans: the first fills the unstable tree, the second merges */
+	ksm_scans_target = scans + 3;
+	pk_ksm_wait(t, ksm_done, 3.0);
+	merged = pk_count_kpf(t, PK_KPF_KSM);
+	pk_diag(t->r, "KSM merged %zu of %zu identical pages", merged,
+		t->npages);
+	if (holds_no_reference(t) && merged < t->npages)
+		pk_fail(t->r, "KSM merged only %zu of %zu identical pages although the ODP MR holds no page reference",
+			merged, t->npages);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static bool swap_active(void)
+{
+	char buf[512];
+
+	/* the header line only means no swap */
+	if (pk_read_file("/proc/swaps", buf, sizeof(buf)))
+		return false;
+	return strchr(buf, '\n') != NULL;
+}
+
+static int pageout_begin(struct pk_tc *t)
+{
+	uint64_t *pm = calloc(t->npages, sizeof(*pm));
+	size_t out = 0, i;
+	int tries;
+
+	if (!pm) {
+		pk_fail(t->r, "out of memory");
+		return -1;
+	}
+	if (!swap_active()) {
+		pk_skip(t->r, "no active swap (/proc/swaps is empty): MADV_PAGEOUT cannot reclaim anonymous or shmem pages; add zram or a swap device");
+		free(pm);
+		return 1;
+	}
+	for (tries = 0; tries < 3; tries++) {
+		if (madvise(t->b.addr, t->b.len, MADV_PAGEOUT)) {
+			if (errno == EINVAL) {
+				pk_skip(t->r, "madvise(MADV_PAGEOUT): %s (Linux 5.4+)",
+					strerror(errno));
+				free(pm);
+				return 1;
+			}
+			pk_fail(t->r, "madvise(MADV_PAGEOUT): %s",
+				strerror(errno));
+			free(pm);
+			return -1;
+		}
+		if (pk_pagemap_snapshot(t, pm))
+			break;
+		for (out = 0, i = 0; i < t->npages; i++)
+			out += !(pm[i] & PK_PM_PRESENT);
+		if (out == t->npages || !holds_no_reference(t))
+			break;
+	}
+	free(pm);
+	pk_diag(t->r, "MADV_PAGEOUT reclaimed %zu of %zu pages", out,
+		t->npages);
+	if (holds_no_reference(t) && !out)
+		pk_fail(t->r, "MADV_PAGEOUT reclaimed none of %zu pages although the ODP MR holds no page reference",
+			t->npages);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+/* Parse "0-1,3" into a node bitmap (nodes < 64). */
+static uint64_t parse_nodelist(const char *s)
+{
+	uint64_t mask = 0;
+
+	while (*s) {
+		char *end;
+		long a = strtol(s, &end, 10), b;
+
+		if (end == s)
+			break;
+		b = a;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		for (; a <= b && a < 64; a++)
+			mask |= UINT64_C(1) << a;
+		s = *end == ',' ? end + 1 : end;
+		if (*s == '\n')
+			break;
+	}
+	return mask;
+}
+
+static int migrate_begin(struct pk_tc *t)
+{
+	char list[128];
+	uint64_t nodes;
+	void **pages = calloc(t->npages, sizeof(*pages));
+	int *status = calloc(t->npages, sizeof(*status));
+	int *target = calloc(t->npages, sizeof(*target));
+	int from, to = -1, ret = -1;
+	size_t i, moved = 0, first_bad = (size_t)-1;
+	long n;
+
+	if (!pages || !status || !target) {
+		pk_fail(t->r, "out of memory");
+		goto out;
+	}
+	if (pk_read_file("/sys/devices/system/node/has_memory", list,
+			 sizeof(list)) &&
+	    pk_read_file("/sys/devices/system/node/online", list,
+			 sizeof(list))) {
+		pk_skip(t->r, "no /sys/devices/system/node: kernel without CONFIG_NUMA");
+		ret = 1;
+		goto out;
+	}
+	nodes = parse_nodelist(list);
+	if (__builtin_popcountll(nodes) < 2) {
+		pk_skip(t->r, "only one NUMA node with memory (%s): boot with two nodes (QEMU -numa) to test migration",
+			list);
+		ret = 1;
+		goto out;
+	}
+	for (i = 0; i < t->npages; i++)
+		pages[i] = t->b.addr + i * t->page;
+	n = syscall(SYS_move_pages, 0, t->npages, pages, NULL, status, 0);
+	if (n < 0) {
+		if (errno == ENOSYS) {
+			pk_skip(t->r, "move_pages: kernel without CONFIG_MIGRATION");
+			ret = 1;
+		} else {
+			pk_fail(t->r, "move_pages (query): %s", strerror(errno));
+		}
+		goto out;
+	}
+	from = status[0];
+	for (i = 0; i < 64; i++) {
+		if ((nodes & (UINT64_C(1) << i)) && (int)i != from) {
+			to = (int)i;
+			break;
+		}
+	}
+	for (i = 0; i < t->npages; i++)
+		target[i] = to;
+	n = syscall(SYS_move_pages, 0, t->npages, pages, target, status,
+		    MPOL_MF_MOVE);
+	if (n < 0) {
+		pk_fail(t->r, "move_pages to node %d: %s", to, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < t->npages; i++) {
+		if (status[i] == to)
+			moved++;
+		else if (first_bad == (size_t)-1)
+			first_bad = i;
+	}
+	pk_diag(t->r, "move_pages node %d -> %d: %zu of %zu pages moved%s%s",
+		from, to, moved, t->npages,
+		first_bad != (size_t)-1 ? ", first refusal: " : "",
+		first_bad != (size_t)-1 ? strerror(-status[first_bad]) : "");
+	if (holds_no_reference(t) && moved != t->npages)
+		pk_fail(t->r, "move_pages left page %zu on node %d (status %d: %s) although the ODP MR holds no page reference",
+			first_bad, status[first_bad] >= 0 ? status[first_bad] : from,
+			status[first_bad],
+			status[first_bad] < 0 ? strerror(-status[first_bad]) : "not moved");
+	ret = 0;
+out:
+	free(pages);
+	free(status);
+	free(target);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- */
+
+static int thp_split_begin(struct pk_tc *t)
+{
+	size_t before = pk_count_kpf(t, PK_KPF_THP), after;
+	char req[128];
+
+	/* PMD split: change the protection of one subpage and back */
+	if (mprotect(t->b.addr + t->page, t->page, PROT_READ) ||
+	    mprotect(t->b.addr + t->page, t->page, PROT_READ | PROT_WRITE)) {
+		pk_fail(t->r, "partial mprotect: %s", strerror(errno));
+		return -1;
+	}
+	/* folio split through debugfs, where the kernel offers it */
+	snprintf(req, sizeof(req), "%d,0x%lx,0x%lx", getpid(),
+		 (unsigned long)(uintptr_t)t->b.addr,
+		 (unsigned long)(uintptr_t)(t->b.addr + t->b.len));
+	if (!access(SPLIT_DEBUGFS, W_OK) &&
+	    pk_write_file(SPLIT_DEBUGFS, req, t->err, sizeof(t->err)))
+		pk_diag(t->r, "%s", t->err);
+	after = pk_count_kpf(t, PK_KPF_THP);
+	pk_diag(t->r, "THP split: %zu -> %zu pages in large folios, AnonHugePages %ld kB",
+		before, after, pk_smaps_field_kb(t->b.addr, "AnonHugePages"));
+	return 0;
+}
+
+static int collapse_begin(struct pk_tc *t)
+{
+	if (madvise(t->b.addr, t->b.len, MADV_COLLAPSE)) {
+		if (errno == EINVAL) {
+			pk_skip(t->r, "madvise(MADV_COLLAPSE): %s (Linux 6.1+ with THP)",
+				strerror(errno));
+			return 1;
+		}
+		/* a refusal (EAGAIN for a pinned page) is a result */
+		pk_diag(t->r, "MADV_COLLAPSE refused: %s", strerror(errno));
+		if (holds_no_reference(t))
+			pk_fail(t->r, "MADV_COLLAPSE refused (%s) although the ODP MR holds no page reference",
+				strerror(errno));
+		return 0;
+	}
+	pk_diag(t->r, "MADV_COLLAPSE done, AnonHugePages %ld kB",
+		pk_smaps_field_kb(t->b.addr, "AnonHugePages"));
+	return 0;
+}
+
+static int mremap_begin(struct pk_tc *t)
+{
+	size_t align = 2u << 20, res_len = t->b.len + align;
+	uint8_t *res, *dst;
+	void *p;
+
+	res = mmap(NULL, res_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		   0);
+	if (res == MAP_FAILED) {
+		pk_fail(t->r, "mmap of the mremap destination: %s",
+			strerror(errno));
+		return -1;
+	}
+	dst = (uint8_t *)(((uintptr_t)res + align - 1) & ~(uintptr_t)(align - 1));
+	p = mremap(t->b.addr, t->b.len, t->b.len,
+		   MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	if (p == MAP_FAILED) {
+		pk_fail(t->r, "mremap away to %p: %s", (void *)dst,
+			strerror(errno));
+		munmap(res, res_len);
+		return -1;
+	}
+	{
+		struct pk_mismatch m;
+
+		if (pk_compare_probes(t, dst, false, &m))
+			pk_break(t, "after mremap away, the CPU reads other bytes at the new address",
+				 &m);
+	}
+	p = mremap(dst, t->b.len, t->b.len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   t->b.addr);
+	munmap(res, res_len);
+	if (p == MAP_FAILED) {
+		pk_fail(t->r, "mremap back to %p: %s", (void *)t->b.addr,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+int pk_disturb_begin(struct pk_tc *t, unsigned int round)
+{
+	(void)round;
+	switch (t->c->row->disturb) {
+	case PK_DIST_NONE:
+		return 0;
+	case PK_DIST_CLEAR_REFS:
+	case PK_DIST_CLEAR_REFS_TWICE:
+		return do_clear_refs(t);
+	case PK_DIST_FORK_PARENT_WRITES:
+	case PK_DIST_FORK_CHILD_WRITES:
+	case PK_DIST_FORK_CHILD_EXITS:
+		return fork_begin(t);
+	case PK_DIST_MPROTECT:
+		if (mprotect(t->b.addr, t->b.len, PROT_READ) ||
+		    mprotect(t->b.addr, t->b.len, PROT_READ | PROT_WRITE)) {
+			pk_fail(t->r, "mprotect: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	case PK_DIST_UFFD_WP:
+		return uffd_wp_begin(t);
+	case PK_DIST_PAGEMAP_SCAN:
+		return pagemap_scan_begin(t);
+	case PK_DIST_KSM_MERGE:
+		return ksm_merge_begin(t);
+	case PK_DIST_PAGEOUT:
+		return pageout_begin(t);
+	case PK_DIST_MIGRATE:
+		return migrate_begin(t);
+	case PK_DIST_COMPACT:
+		if (pk_write_file("/proc/sys/vm/compact_memory", "1", t->err,
+				  sizeof(t->err))) {
+			if (errno == ENOENT) {
+				pk_skip(t->r, "no /proc/sys/vm/compact_memory: kernel without CONFIG_COMPACTION");
+				return 1;
+			}
+			pk_fail(t->r, "%s", t->err);
+			return -1;
+		}
+		return 0;
+	case PK_DIST_THP_SPLIT:
+		return thp_split_begin(t);
+	case PK_DIST_COLLAPSE:
+		return collapse_begin(t);
+	case PK_DIST_MREMAP:
+		return mremap_begin(t);
+	case PK_DIST_MADV_DONTNEED:
+		if (madvise(t->b.addr, t->b.len, MADV_DONTNEED)) {
+			pk_fail(t->r, "madvise(MADV_DONTNEED): %s",
+				strerror(errno));
+			return -1;
+		}
+		return 0;
+	default:
+		pk_fail(t->r, "internal: unknown disturbance %d",
+			t->c->row->disturb);
+		return -1;
+	}
+}
+
+int pk_disturb_end(struct pk_tc *t, unsigned int round)
+{
+	(void)round;
+	switch (t->c->row->disturb) {
+	case PK_DIST_FORK_PARENT_WRITES:
+	case PK_DIST_FORK_CHILD_WRITES:
+		fork_reap(t);
+		return 0;
+	case PK_DIST_PAGEMAP_SCAN:
+		return pagemap_scan_end(t);
+	default:
+		return 0;
+	}
+}
+
+void pk_disturb_cleanup(struct pk_tc *t)
+{
+	if (t->child > 0)
+		kill(t->child, SIGKILL);
+	fork_reap(t);
+	if (t->uffd >= 0) {
+		close(t->uffd);
+		t->uffd = -1;
+	}
+}
