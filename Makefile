@@ -17,7 +17,7 @@ space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
 GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
 
-.PHONY: help run check stock kernel userspace initramfs unit selftest vm-check clean
+.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -62,3 +62,8 @@ clean:
 	@$(MAKE) -s -C userspace clean
 	@$(MAKE) -s -C tests/unit clean
 	rm -rf $(OUT)
+
+# Figures for the loop: warm run, run after a patch edit, boot; COLD=1 adds
+# a run with an empty cache.
+bench-loop:
+	@tests/bench/loop.sh

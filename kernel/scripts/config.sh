@@ -36,7 +36,7 @@ bad=$(cat "$@" | awk -v cfg="$tmp/.config" '
 		if (have[kv[1]] != v) print kv[1] "=" v " (got " (kv[1] in have ? have[kv[1]] : "unset") ")" }
 	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { if ($2 in have) print $2 " off (got " have[$2] ")" }')
 if [ -n "$bad" ]; then
-	printf '  %s\n' $bad >&2
+	printf '%s\n' "$bad" | sed 's/^/  /' >&2
 	die "these requested kernel config symbols did not take (a missing" \
 		"dependency, or the symbol does not exist in this kernel);" \
 		"fix Kconfig.snippet or kernel/config/*.snippet"
