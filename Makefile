@@ -7,7 +7,10 @@ KVER    ?= 6.12
 OUT     ?= $(CURDIR)/out
 ARGS    ?=
 TIMEOUT ?= 300
-export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS
+# The negative-control switch of the patched kernel (kernel/patches/*/): the
+# suite runs a second time with it on and must see corruption.
+CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
+export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
 PINKIT   := userspace/build/pinkit

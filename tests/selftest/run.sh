@@ -92,13 +92,13 @@ expect ok series-switch-starts-pristine 'tree switched cleanly' series_switch
 expect fail package-cannot-install 'could not install: pinkit-no-such-package.*apt-get install' \
 	env PINKIT_EXTRA_PKGS=pinkit-no-such-package scripts/deps.sh build
 expect fail guest-panics 'kernel splat: Kernel panic' \
-	env OUT="$work" tests/vm/run.sh panic "$kernel" "$initrd" pinkit.selftest=panic
+	env OUT="$work" CONTROL= tests/vm/run.sh panic "$kernel" "$initrd" pinkit.selftest=panic
 expect fail guest-hangs 'guest timed out after 20 s' \
-	env OUT="$work" TIMEOUT=20 tests/vm/run.sh hang "$kernel" "$initrd" pinkit.selftest=hang
+	env OUT="$work" CONTROL= TIMEOUT=20 tests/vm/run.sh hang "$kernel" "$initrd" pinkit.selftest=hang
 expect fail suite-crashes 'the suite crashed \(killed by signal 11, after 1 of 3 results' \
-	env OUT="$work" tests/vm/run.sh crash "$kernel" "$initrd" pinkit.selftest=crash
+	env OUT="$work" CONTROL= tests/vm/run.sh crash "$kernel" "$initrd" pinkit.selftest=crash
 expect fail guest-no-verdict 'no verdict: the guest stopped without reporting a result' \
-	env OUT="$work" tests/vm/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
+	env OUT="$work" CONTROL= tests/vm/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
 
 # A WARNING in an otherwise complete, passing run still fails it.
 mkdir -p "$work/warn/results"

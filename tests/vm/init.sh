@@ -7,6 +7,9 @@
 # Kernel command line knobs (pinkit.*), set by tests/vm/boot.sh:
 #   pinkit.run=ARGS      arguments for `pinkit run` (',' stands for ' ')
 #   pinkit.mode=probe    print the boot marker and power off (KVM probe)
+#   pinkit.control=NAME  after the suite, set /sys/kernel/debug/NAME to 1 and
+#                        run it again into /results/control (the negative-
+#                        control kernel switch); set it back to 0 after
 #   pinkit.selftest=X    harness self-tests: panic | hang | crash | silent
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin:/sbin:/usr/sbin
@@ -28,7 +31,7 @@ arg()
 finish()
 {
 	# $1: exit status of the suite
-	echo "$1" > /results/rc
+	[ -f /results/rc ] || echo "$1" > /results/rc
 	uname -r > /results/kernel
 	tar -cf /dev/vda -C /results . && sync
 	echo "PINKIT-RESULT rc=$1"
@@ -64,17 +67,38 @@ echo 32 > /proc/sys/vm/nr_hugepages 2>/dev/null
 [ -b /dev/vdb ] && mkswap /dev/vdb >/dev/null && swapon /dev/vdb
 
 run_args=$(arg pinkit.run | tr ',' ' ')
-echo "PINKIT-SUITE-START"
 set -o pipefail
-if [ "$(arg pinkit.selftest)" = crash ]; then
-	# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
-	sh -c 'printf "KTAP version 1\n1..3\nok 1 selftest/first\n"; kill -SEGV $$' \
-		2>/results/stderr | tee /results/ktap
-else
-	# shellcheck disable=SC2086
-	/usr/bin/pinkit run --junit /results/guest-junit.xml $run_args \
-		2>/results/stderr | tee /results/ktap
-fi
-rc=$?
+
+# suite DIR - run the suite with its KTAP in DIR/ktap, exit status in DIR/rc.
+suite()
+{
+	mkdir -p "$1"
+	if [ "$(arg pinkit.selftest)" = crash ]; then
+		# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
+		sh -c 'printf "KTAP version 1\n1..3\nok 1 selftest/first\n"; kill -SEGV $$' \
+			2>"$1/stderr" | tee "$1/ktap"
+	else
+		# shellcheck disable=SC2086
+		/usr/bin/pinkit run --junit "$1/guest-junit.xml" $run_args \
+			2>"$1/stderr" | tee "$1/ktap"
+	fi
+	echo $? > "$1/rc"
+}
+
+echo "PINKIT-SUITE-START"
+suite /results
+rc=$(cat /results/rc)
 echo "PINKIT-SUITE-END rc=$rc"
-finish $rc
+
+ctl=$(arg pinkit.control)
+if [ -n "$ctl" ]; then
+	if echo 1 > "/sys/kernel/debug/$ctl"; then
+		echo "PINKIT-CONTROL-START $ctl"
+		suite /results/control
+		echo 0 > "/sys/kernel/debug/$ctl"
+		echo "PINKIT-CONTROL-END rc=$(cat /results/control/rc)"
+	else
+		echo "PINKIT-CONTROL-MISSING /sys/kernel/debug/$ctl"
+	fi
+fi
+finish "$rc"

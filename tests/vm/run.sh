@@ -9,7 +9,9 @@ shift 3
 out=${OUT:-$PINKIT_ROOT/out}/$name
 rm -rf "$out"
 mkdir -p "$out"
-"$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$out" "$@" || true
+# CONTROL=switch: run the suite a second time with that kernel switch on.
+"$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$out" "$@" \
+	${CONTROL:+pinkit.control=$CONTROL} || true
 t=$(grep -o '^\[ *[0-9.]*\] ' "$out/console.txt" 2>/dev/null | tail -n1 | tr -d '[] ')
 [ -n "$t" ] && note "guest clock at the last kernel message: $t s (boot to verdict)"
 "$(dirname "$0")/verdict.sh" "$out" "$name"

@@ -59,4 +59,4 @@ initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-stock-$ver.gz
 EXTRA_ROOT=$extra "$(dirname "$0")/initramfs.sh" "$initrd" \
 	"$PINKIT_ROOT/userspace/build/pinkit" /usr/bin/ibv_devinfo
 note "stock kernel $kver with $(wc -l < "$extra/list") modules"
-"$(dirname "$0")/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
+CONTROL= "$(dirname "$0")/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"

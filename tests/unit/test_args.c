@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Argument parsing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+#define ARGV(...)	((char *const[]){ "pinkit", __VA_ARGS__, NULL })
+#define ARGC(...)	((int)(sizeof((char *[]){ "pinkit", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(o, err, ...) \
+	pk_parse_args(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), o, err, sizeof(err))
+
+static void defaults(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "run"), 0);
+	CU_ASSERT_EQUAL(o.cmd, PK_CMD_RUN);
+	CU_ASSERT_PTR_NULL(o.device);
+	CU_ASSERT_PTR_NULL(o.filter);
+	CU_ASSERT_PTR_NULL(o.junit);
+	CU_ASSERT_EQUAL(o.gid, -1);
+	CU_ASSERT_EQUAL(o.iterations, 1);
+	CU_ASSERT_FALSE(o.json);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "list"), 0);
+	CU_ASSERT_EQUAL(o.cmd, PK_CMD_LIST);
+}
+
+static void every_option(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "run", "--filter", "fork*",
+				    "--device", "rxe0", "--gid", "1",
+				    "--iterations", "3", "--junit", "/tmp/j.xml",
+				    "--json", "--timeout", "9", "--verbose"), 0);
+	CU_ASSERT_STRING_EQUAL(o.filter, "fork*");
+	CU_ASSERT_STRING_EQUAL(o.device, "rxe0");
+	CU_ASSERT_EQUAL(o.gid, 1);
+	CU_ASSERT_EQUAL(o.iterations, 3);
+	CU_ASSERT_STRING_EQUAL(o.junit, "/tmp/j.xml");
+	CU_ASSERT_TRUE(o.json);
+	CU_ASSERT_TRUE(o.verbose);
+	CU_ASSERT_EQUAL(o.timeout, 9);
+}
+
+/* "--opt=value" works like "--opt value". */
+static void equals_form(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "run", "--device=mlx5_0",
+				    "--gid=3", "--filter=smoke*"), 0);
+	CU_ASSERT_STRING_EQUAL(o.device, "mlx5_0");
+	CU_ASSERT_EQUAL(o.gid, 3);
+	CU_ASSERT_STRING_EQUAL(o.filter, "smoke*");
+}
+
+/* Bad input is refused with a message that names the argument. */
+static void bad_arguments(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL(PARSE(&o, err, "frobnicate"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "frobnicate"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--bogus"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--bogus"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--gid"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "needs a value"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--gid", "x1"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "x1"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--gid", "-1"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--gid", "65536"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--iterations", "0"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--iterations", "2x"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--timeout", "0"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--device="), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--junit"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "list", "--device", "rxe0"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "list"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--json=1"), -1);
+}
+
+static void no_command(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL(pk_parse_args(1, ARGV(NULL), &o, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "missing command"));
+}
+
+static void help(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL(PARSE(&o, err, "--help"), 0);
+	CU_ASSERT_EQUAL(o.cmd, PK_CMD_HELP);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "-h"), 0);
+	CU_ASSERT_EQUAL(o.cmd, PK_CMD_HELP);
+}
+
+static void usage_out(FILE *f, void *arg)
+{
+	(void)arg;
+	pk_usage(f, "pinkit");
+}
+
+/* The usage names every option of the contract. */
+static void usage_text(void)
+{
+	static const char *const opts[] = { "--filter", "--device", "--gid",
+					    "--iterations", "--junit",
+					    "--json", "pinkit list",
+					    "pinkit run" };
+	char *s = ut_capture(usage_out, NULL);
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(strstr(s, opts[i]));
+	free(s);
+}
+
+int ut_register_args(void)
+{
+	CU_pSuite s = CU_add_suite("args", NULL, NULL);
+
+	if (!s)
+		return -1;
+	UT_ADD(s, defaults);
+	UT_ADD(s, every_option);
+	UT_ADD(s, equals_form);
+	UT_ADD(s, bad_arguments);
+	UT_ADD(s, no_command);
+	UT_ADD(s, help);
+	UT_ADD(s, usage_text);
+	return 0;
+}

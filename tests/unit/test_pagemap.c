@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pagemap / kpageflags / smaps / vmstat decoding. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+/* A present, soft-dirty, exclusive entry with a PFN. */
+static void pme_present(void)
+{
+	uint64_t raw = PK_PM_PRESENT | PK_PM_SOFT_DIRTY | PK_PM_EXCLUSIVE |
+		       UINT64_C(0x12345);
+	struct pk_pme e;
+
+	pk_pme_decode(raw, &e);
+	CU_ASSERT_TRUE(e.present);
+	CU_ASSERT_TRUE(e.soft_dirty);
+	CU_ASSERT_TRUE(e.exclusive);
+	CU_ASSERT_FALSE(e.swapped);
+	CU_ASSERT_FALSE(e.file);
+	CU_ASSERT_FALSE(e.uffd_wp);
+	CU_ASSERT_EQUAL(e.pfn, 0x12345);
+}
+
+/* A swapped entry carries swap type/offset, never a PFN. */
+static void pme_swapped(void)
+{
+	struct pk_pme e;
+
+	pk_pme_decode(PK_PM_SWAPPED | PK_PM_UFFD_WP | 0x777, &e);
+	CU_ASSERT_FALSE(e.present);
+	CU_ASSERT_TRUE(e.swapped);
+	CU_ASSERT_TRUE(e.uffd_wp);
+	CU_ASSERT_EQUAL(e.pfn, 0);
+	pk_pme_decode(0, &e);
+	CU_ASSERT_FALSE(e.present || e.swapped || e.soft_dirty);
+}
+
+/* Bit positions as in Documentation/admin-guide/mm/pagemap.rst. */
+static void pme_bits(void)
+{
+	CU_ASSERT_EQUAL(PK_PM_SOFT_DIRTY, UINT64_C(1) << 55);
+	CU_ASSERT_EQUAL(PK_PM_EXCLUSIVE, UINT64_C(1) << 56);
+	CU_ASSERT_EQUAL(PK_PM_UFFD_WP, UINT64_C(1) << 57);
+	CU_ASSERT_EQUAL(PK_PM_FILE, UINT64_C(1) << 61);
+	CU_ASSERT_EQUAL(PK_PM_SWAPPED, UINT64_C(1) << 62);
+	CU_ASSERT_EQUAL(PK_PM_PRESENT, UINT64_C(1) << 63);
+	CU_ASSERT_EQUAL(PK_KPF_THP, 22);
+	CU_ASSERT_EQUAL(PK_KPF_KSM, 21);
+	CU_ASSERT_EQUAL(PK_KPF_ZERO_PAGE, 24);
+}
+
+static void kpf_describe(void)
+{
+	char buf[128];
+	uint64_t f = (UINT64_C(1) << PK_KPF_ANON) | (UINT64_C(1) << PK_KPF_THP) |
+		     (UINT64_C(1) << PK_KPF_COMPOUND_HEAD);
+
+	CU_ASSERT_TRUE(pk_kpf_test(f, PK_KPF_THP));
+	CU_ASSERT_FALSE(pk_kpf_test(f, PK_KPF_KSM));
+	CU_ASSERT_STRING_EQUAL(pk_kpf_describe(f, buf, sizeof(buf)),
+			       "anon|thp|head");
+	CU_ASSERT_STRING_EQUAL(pk_kpf_describe(0, buf, sizeof(buf)), "-");
+	/* a short buffer truncates at a flag boundary, stays terminated */
+	pk_kpf_describe(f, buf, 9);
+	CU_ASSERT_STRING_EQUAL(buf, "anon|thp");
+	pk_kpf_describe(f, buf, 8);
+	CU_ASSERT_STRING_EQUAL(buf, "anon");
+}
+
+/* Pages that map the same PFN (KSM, the zero page) are counted. */
+static void shared_pfns(void)
+{
+	uint64_t pm[6] = {
+		PK_PM_PRESENT | 10, PK_PM_PRESENT | 11, PK_PM_PRESENT | 10,
+		PK_PM_SWAPPED | 10, 0, PK_PM_PRESENT | 12,
+	};
+
+	CU_ASSERT_EQUAL(pk_count_shared_pfns(pm, 6), 2);
+	pm[5] = PK_PM_PRESENT | 11;
+	CU_ASSERT_EQUAL(pk_count_shared_pfns(pm, 6), 4);
+	CU_ASSERT_EQUAL(pk_count_shared_pfns(pm, 1), 0);
+}
+
+static const char smaps_text[] =
+	"7f0000000000-7f0000200000 rw-p 00000000 00:00 0\n"
+	"Size:               2048 kB\n"
+	"AnonHugePages:         0 kB\n"
+	"7f0000200000-7f0000400000 rw-p 00000000 00:00 0 \n"
+	"Size:               2048 kB\n"
+	"AnonHugePages:      2048 kB\n"
+	"VmFlags: rd wr mr mw me ac hg\n"
+	"7f0000400000-7f0000401000 r--p 00000000 08:01 42   /usr/lib/x.so\n"
+	"AnonHugePages:         4 kB\n";
+
+static long smaps_lookup(uintptr_t addr, const char *field)
+{
+	FILE *f = fmemopen((void *)smaps_text, sizeof(smaps_text) - 1, "r");
+	long v;
+
+	if (!f)
+		return -2;
+	v = pk_smaps_parse(f, addr, field);
+	fclose(f);
+	return v;
+}
+
+/* The field of the VMA that contains the address, not of another VMA. */
+static void smaps_parse(void)
+{
+	CU_ASSERT_EQUAL(smaps_lookup(0x7f0000000000, "AnonHugePages"), 0);
+	CU_ASSERT_EQUAL(smaps_lookup(0x7f00001fffff, "AnonHugePages"), 0);
+	CU_ASSERT_EQUAL(smaps_lookup(0x7f0000200000, "AnonHugePages"), 2048);
+	CU_ASSERT_EQUAL(smaps_lookup(0x7f0000400000, "AnonHugePages"), 4);
+	CU_ASSERT_EQUAL(smaps_lookup(0x7f0000300000, "Size"), 2048);
+	CU_ASSERT_EQUAL(smaps_lookup(0x7f0000300000, "Nonexistent"), -1);
+	CU_ASSERT_EQUAL(smaps_lookup(0x1000, "AnonHugePages"), -1);
+	/* "Anon" must not match "AnonHugePages" */
+	CU_ASSERT_EQUAL(smaps_lookup(0x7f0000300000, "Anon"), -1);
+}
+
+static const char vmstat_a[] =
+	"nr_free_pages 1000\nthp_split_pmd 3\npswpout 10\ncow_ksm 0\n";
+static const char vmstat_b[] =
+	"nr_free_pages 900\nthp_split_pmd 4\npswpout 26\ncow_ksm 0\n";
+
+static int parse_text(const char *text, struct pk_vmstat *s)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = pk_vmstat_parse(f, s);
+	fclose(f);
+	return ret;
+}
+
+/* Only counters that moved are listed, with their signed delta. */
+static void vmstat_delta(void)
+{
+	struct pk_vmstat a, b;
+	char buf[256];
+
+	CU_ASSERT_EQUAL_FATAL(parse_text(vmstat_a, &a), 0);
+	CU_ASSERT_EQUAL_FATAL(parse_text(vmstat_b, &b), 0);
+	CU_ASSERT_TRUE(a.have[PK_VM_THP_SPLIT_PMD]);
+	CU_ASSERT_FALSE(a.have[PK_VM_PGMIGRATE_FAIL]);
+	CU_ASSERT_EQUAL(a.v[PK_VM_PSWPOUT], 10);
+	pk_vmstat_delta(&a, &b, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "thp_split_pmd +1 pswpout +16");
+	pk_vmstat_delta(&b, &a, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "thp_split_pmd -1 pswpout -16");
+	pk_vmstat_delta(&a, &a, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_STRING_EQUAL(pk_vmstat_name(PK_VM_COW_KSM), "cow_ksm");
+}
+
+/* The live /proc/self/pagemap: a touched page is present, an untouched one not. */
+static void live_pagemap(void)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t pm[2];
+	struct pk_pme e;
+	uint8_t *p;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ut_skip("/proc/self/pagemap unreadable: %s", strerror(errno));
+		return;
+	}
+	p = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CU_ASSERT_FATAL(p != MAP_FAILED);
+	p[0] = 1;
+	CU_ASSERT_EQUAL(pk_pagemap_read(fd, p, 2, (size_t)psz, pm), 0);
+	pk_pme_decode(pm[0], &e);
+	CU_ASSERT_TRUE(e.present);
+	CU_ASSERT_TRUE(e.exclusive);
+	pk_pme_decode(pm[1], &e);
+	CU_ASSERT_FALSE(e.present);
+	munmap(p, 2 * psz);
+	close(fd);
+}
+
+int ut_register_pagemap(void)
+{
+	CU_pSuite s = CU_add_suite("pagemap", NULL, NULL);
+
+	if (!s)
+		return -1;
+	UT_ADD(s, pme_present);
+	UT_ADD(s, pme_swapped);
+	UT_ADD(s, pme_bits);
+	UT_ADD(s, kpf_describe);
+	UT_ADD(s, shared_pfns);
+	UT_ADD(s, smaps_parse);
+	UT_ADD(s, vmstat_delta);
+	UT_ADD(s, live_pagemap);
+	return 0;
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The case runner: a case in a forked child, its result through a pipe;
+ * a signal or a timeout is a named failure; CUnit's handlers print KTAP.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+static const struct pk_row row_a = { "ra", "row a", PK_DIST_NONE, 1, 1, 1, 0 };
+static const struct pk_row row_b = { "rb", "row b", PK_DIST_NONE, 1, 1, 1, 0 };
+
+static void fn_pass(const struct pk_case *c, const struct pk_env *e,
+		    struct pk_result *r)
+{
+	(void)c;
+	(void)e;
+	pk_diag(r, "pid %d", (int)getpid());
+}
+
+static void fn_segv(const struct pk_case *c, const struct pk_env *e,
+		    struct pk_result *r)
+{
+	(void)c;
+	(void)e;
+	(void)r;
+	raise(SIGSEGV);
+}
+
+static void fn_hang(const struct pk_case *c, const struct pk_env *e,
+		    struct pk_result *r)
+{
+	(void)c;
+	(void)e;
+	(void)r;
+	for (;;)
+		pause();
+}
+
+static void fn_exit(const struct pk_case *c, const struct pk_env *e,
+		    struct pk_result *r)
+{
+	(void)c;
+	(void)e;
+	(void)r;
+	_exit(7);
+}
+
+/* The case runs in another process and its diagnostics come back. */
+static void fork_pass(void)
+{
+	struct pk_case c = { .name = "ra/x", .row = &row_a };
+	struct pk_env env = { .timeout = 10, .iterations = 1 };
+	struct pk_result r;
+	char self[32];
+
+	pk_fork_run(&c, &env, &r, fn_pass);
+	CU_ASSERT_EQUAL(r.status, PK_PASS);
+	snprintf(self, sizeof(self), "pid %d\n", (int)getpid());
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.diag, "pid "));
+	CU_ASSERT_PTR_NULL(strstr(r.diag, self));
+	CU_ASSERT(r.seconds >= 0);
+}
+
+/* A child killed by a signal is a failure that names the signal. */
+static void fork_signal(void)
+{
+	struct pk_case c = { .name = "ra/x", .row = &row_a };
+	struct pk_env env = { .timeout = 10, .iterations = 1 };
+	struct pk_result r;
+
+	pk_fork_run(&c, &env, &r, fn_segv);
+	CU_ASSERT_EQUAL(r.status, PK_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "SIGSEGV"));
+}
+
+/* A child past its time limit is killed and named. */
+static void fork_timeout(void)
+{
+	struct pk_case c = { .name = "ra/x", .row = &row_a };
+	struct pk_env env = { .timeout = 1, .iterations = 1 };
+	struct pk_result r;
+
+	pk_fork_run(&c, &env, &r, fn_hang);
+	CU_ASSERT_EQUAL(r.status, PK_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "timed out after 1 s"));
+}
+
+static void fork_silent_exit(void)
+{
+	struct pk_case c = { .name = "ra/x", .row = &row_a };
+	struct pk_env env = { .timeout = 10, .iterations = 1 };
+	struct pk_result r;
+
+	pk_fork_run(&c, &env, &r, fn_exit);
+	CU_ASSERT_EQUAL(r.status, PK_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "status 7"));
+}
+
+/* An ODP case on a device without ODP is skipped, and says why. */
+static void odp_skip_says_why(void)
+{
+	struct pk_case c = { .name = "ra/x", .row = &row_a,
+			     .kind = PK_KIND_ODP };
+	struct pk_env env = { .timeout = 10, .iterations = 1 };
+	struct pk_result r;
+
+	snprintf(env.dev.odp_why, sizeof(env.dev.odp_why),
+		 "device has no ODP caps (test)");
+	pk_result_init(&r);
+	pk_case_run(&c, &env, &r);
+	CU_ASSERT_EQUAL(r.status, PK_SKIP);
+	CU_ASSERT_STRING_EQUAL(r.reason, "device has no ODP caps (test)");
+}
+
+/* In-process fake: status from the case name. */
+static void fn_by_name(const struct pk_case *c, const struct pk_env *e,
+		       struct pk_result *r)
+{
+	(void)e;
+	if (strstr(c->name, "fail"))
+		pk_fail(r, "broke at 0x10");
+	else if (strstr(c->name, "skip"))
+		pk_skip(r, "no feature");
+}
+
+struct suite_arg {
+	int ret;
+	struct pk_result res[3];
+};
+
+static void run_suite(FILE *f, void *arg)
+{
+	static const struct pk_case cases[3] = {
+		{ .name = "ra/pass", .row = &row_a },
+		{ .name = "ra/fail", .row = &row_a },
+		{ .name = "rb/skip", .row = &row_b },
+	};
+	struct pk_env env = { .timeout = 10, .iterations = 1 };
+	struct suite_arg *a = arg;
+
+	a->ret = pk_suite_run(cases, 3, &env, fn_by_name, f, true, a->res);
+}
+
+/*
+ * Runs in a fresh process (main.c, "--runner-selftest"): pk_suite_run
+ * builds its own CUnit registry, which cannot happen inside a running
+ * CUnit test.  Prints "selftest ok" or what went wrong.
+ */
+int ut_runner_selftest(void)
+{
+	struct suite_arg a;
+	char *s;
+
+	memset(&a, 0, sizeof(a));
+	s = ut_capture(run_suite, &a);
+	if (!s || a.ret) {
+		printf("pk_suite_run returned %d\n", a.ret);
+		return 1;
+	}
+	if (strcmp(s, "ok 1 ra/pass\n# broke at 0x10\nnot ok 2 ra/fail\nok 3 rb/skip # SKIP no feature\n")) {
+		printf("unexpected KTAP:\n%s", s);
+		free(s);
+		return 1;
+	}
+	free(s);
+	if (a.res[0].status != PK_PASS || a.res[1].status != PK_FAIL ||
+	    a.res[2].status != PK_SKIP) {
+		printf("unexpected statuses %u %u %u\n", a.res[0].status,
+		       a.res[1].status, a.res[2].status);
+		return 1;
+	}
+	printf("selftest ok\n");
+	return 0;
+}
+
+/*
+ * The CUnit registry runs the cases in order, one suite per row, and the
+ * handlers print one KTAP line per case with the diagnostics of failures.
+ */
+static void suite_ktap_lines(void)
+{
+	char out[2048] = "", self[1024], cmd[1100];
+	ssize_t len;
+	size_t n;
+	FILE *p;
+
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	CU_ASSERT_FATAL(len > 0);
+	self[len] = '\0';
+	snprintf(cmd, sizeof(cmd), "'%s' --runner-selftest", self);
+	fflush(NULL);
+	p = popen(cmd, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	CU_ASSERT_EQUAL(pclose(p), 0);
+	CU_ASSERT_STRING_EQUAL(out, "selftest ok\n");
+}
+
+int ut_register_runner(void)
+{
+	CU_pSuite s = CU_add_suite("runner", NULL, NULL);
+
+	if (!s)
+		return -1;
+	UT_ADD(s, fork_pass);
+	UT_ADD(s, fork_signal);
+	UT_ADD(s, fork_timeout);
+	UT_ADD(s, fork_silent_exit);
+	UT_ADD(s, odp_skip_says_why);
+	UT_ADD(s, suite_ktap_lines);
+	return 0;
+}
