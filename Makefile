@@ -20,7 +20,7 @@ space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
 GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
 
-.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop
+.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop compare
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -70,3 +70,7 @@ clean:
 # a run with an empty cache.
 bench-loop:
 	@tests/bench/loop.sh
+
+# The proof table: stock Debian kernel / patched / patched + legacy_cow.
+compare: userspace
+	@tests/vm/compare.sh $(KVER)

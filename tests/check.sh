@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check.sh - everything `make check` runs, stage by stage: host unit tests,
-# harness self-tests, the suite in the VM on the patched kernel.  Each stage
+# harness self-tests, the suite in the VM on the patched 6.12 kernel (with
+# the legacy_cow control pass in the same boot) and on the patched 6.1.  Each stage
 # ends with "N passed, N failed, N skipped"; the last line here is their sum.
 # A stage that ends without that line counts as one failure.
 set -u
@@ -31,6 +32,7 @@ stage()
 stage unit make -s unit
 stage selftest make -s selftest
 stage vm-6.12 make -s run KVER=6.12
+stage vm-6.1 make -s run KVER=6.1
 
 printf '\n%-22s %5s %5s %5s\n' stage pass fail skip
 printf '%s\n' "${summary[@]}"
