@@ -2,7 +2,8 @@
 # compare.sh VER - the kit's proof in one table: every case of the suite on
 # Debian's stock kernel, on the patched kernel, and on the patched kernel
 # with the negative-control switch on (same boot as the patched column).
-# Rows where the columns differ come first.  Runs `make stock` and
+# Rows where stock and patched differ come first, then rows that fail only
+# with the switch on, then the rest.  Runs `make stock` and
 # `make run` (their own verdicts are kept in OUT/); the table goes to
 # stdout and to OUT/compare-VER.txt.
 set -u
@@ -10,6 +11,7 @@ set -u
 ver=$1
 out=${OUT:-$PINKIT_ROOT/out}
 cd "$PINKIT_ROOT"
+mkdir -p "$out"
 
 make -s stock KVER="$ver" >"$out/compare-stock.log" 2>&1
 make -s run KVER="$ver" >"$out/compare-run.log" 2>&1
@@ -31,10 +33,14 @@ join -a1 -e- -o 0,1.2,2.2 <(results "$patched") <(results "$stock") |
 	join -a1 -e- -o 0,1.2,1.3,2.2 - <(results "$knob") |
 	awk -v ver="$ver" '
 	{ row = sprintf("%-62s %-8s %-8s %-8s", $1, $3, $2, $4)
-	  if ($2 != $3 || $4 == "FAIL") diff[++nd] = row; else same[++ns] = row }
+	  if ($2 != $3) { fixed += ($3 == "FAIL" && $2 == "pass"); a[++na] = row }
+	  else if ($4 == "FAIL") b[++nb] = row
+	  else c[++nc] = row }
 	END {
 		printf "%-62s %-8s %-8s %-8s\n", "case (linux-" ver ")", "stock", "patched", "+knob"
-		for (i = 1; i <= nd; i++) print diff[i]
-		for (i = 1; i <= ns; i++) print same[i]
-		printf "%d cases; %d differ between the columns\n", nd + ns, nd
+		for (i = 1; i <= na; i++) print a[i]
+		for (i = 1; i <= nb; i++) print b[i]
+		for (i = 1; i <= nc; i++) print c[i]
+		printf "%d cases: %d differ between stock and patched (%d fixed: stock FAIL, patched pass);", na + nb + nc, na, fixed
+		printf " %d more fail only with the knob on\n", nb
 	}' | tee "$out/compare-$ver.txt"
