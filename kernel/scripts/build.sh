@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # build.sh - prepare the tree, configure and build bzImage out of tree with
-# ccache; print the bzImage path on stdout.
+# ccache; copy it to $OUT/bzImage-<tree>-<flavor> and print that path.
 # Env: KVER / KSRC / PATCHES (see tree.sh), DEBUG=1 for the debug options.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 "$PINKIT_ROOT/scripts/deps.sh" kernel
+
+# One kernel build at a time: the patched trees and build directories are
+# shared by every run on this machine.  The image is copied out under the
+# lock so that a later build cannot change it under a booting guest.
+mkdir -p "$PINKIT_CACHE"
+exec 9>"$PINKIT_CACHE/build.lock"
+if ! flock -n 9; then
+	note "waiting for another pinkit kernel build to finish ($PINKIT_CACHE/build.lock)"
+	flock 9
+fi
+
 tree=$("$(dirname "$0")/tree.sh")
 ver=$(sed -n 's/^VERSION = //p' "$tree/Makefile" | head -n1).$(sed -n 's/^PATCHLEVEL = //p' "$tree/Makefile" | head -n1)
 
@@ -43,4 +54,8 @@ if [ "${V:-0}" = 1 ] || grep -q 'warning:' "$build/build.log"; then
 fi
 hits=$(ccache -s 2>/dev/null | grep -m1 -i 'hits:' | tr -s ' ')
 note "ccache:${hits:- no statistics}"
-echo "$build/arch/x86/boot/bzImage"
+img=${OUT:-$PINKIT_ROOT/out}/bzImage-$(basename "$build")
+mkdir -p "$(dirname "$img")"
+cp "$build/arch/x86/boot/bzImage" "$img.tmp"
+mv "$img.tmp" "$img"
+echo "$img"
