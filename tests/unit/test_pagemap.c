@@ -86,6 +86,37 @@ static void shared_pfns(void)
 	CU_ASSERT_EQUAL(pk_count_shared_pfns(pm, 1), 0);
 }
 
+/* kpageflags of runs of PFNs, read from a fake kpageflags file. */
+static void kpageflags_runs(void)
+{
+	char path[] = "/tmp/pinkit-kpf-XXXXXX";
+	uint64_t pm[5] = {
+		PK_PM_PRESENT | 4, PK_PM_PRESENT | 5, PK_PM_PRESENT | 6,
+		0, PK_PM_PRESENT | 2,
+	};
+	uint64_t flags[5], v;
+	int fd = mkstemp(path), i;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	unlink(path);
+	for (i = 0; i < 8; i++) {
+		v = 0x100 + (uint64_t)i;
+		CU_ASSERT_EQUAL_FATAL(pwrite(fd, &v, 8, i * 8), 8);
+	}
+	CU_ASSERT_EQUAL(pk_kpageflags_read_many(fd, pm, 5, flags), 0);
+	CU_ASSERT_EQUAL(flags[0], 0x104);
+	CU_ASSERT_EQUAL(flags[1], 0x105);
+	CU_ASSERT_EQUAL(flags[2], 0x106);
+	CU_ASSERT_EQUAL(flags[3], 0);
+	CU_ASSERT_EQUAL(flags[4], 0x102);
+	CU_ASSERT_EQUAL(pk_kpageflags_read(fd, 7, &v), 0);
+	CU_ASSERT_EQUAL(v, 0x107);
+	/* past the end of the file is an error, not garbage */
+	pm[0] = PK_PM_PRESENT | 100;
+	CU_ASSERT_EQUAL(pk_kpageflags_read_many(fd, pm, 1, flags), -1);
+	close(fd);
+}
+
 static const char smaps_text[] =
 	"7f0000000000-7f0000200000 rw-p 00000000 00:00 0\n"
 	"Size:               2048 kB\n"
@@ -199,6 +230,7 @@ int ut_register_pagemap(void)
 	UT_ADD(s, pme_bits);
 	UT_ADD(s, kpf_describe);
 	UT_ADD(s, shared_pfns);
+	UT_ADD(s, kpageflags_runs);
 	UT_ADD(s, smaps_parse);
 	UT_ADD(s, vmstat_delta);
 	UT_ADD(s, live_pagemap);

@@ -138,8 +138,21 @@ static inline bool pk_kpf_test(uint64_t flags, unsigned int bit)
 	return flags & (UINT64_C(1) << bit);
 }
 
+/*
+ * How many of the @n entries map a PFN that another entry maps too (KSM
+ * merged pages, the zero page).  Needs visible PFNs.  The kpageflags KSM
+ * bit cannot tell: Linux 6.12 sets it on every anonymous page.
+ */
+size_t pk_count_shared_pfns(const uint64_t *pm, size_t n);
+
 /* Read the kpageflags word of @pfn; -1 with errno on error. */
 int pk_kpageflags_read(int fd, uint64_t pfn, uint64_t *flags);
+/*
+ * kpageflags for the PFNs of @n pagemap entries (0 where not present),
+ * one read per run of consecutive PFNs.
+ */
+int pk_kpageflags_read_many(int fd, const uint64_t *pm, size_t n,
+			    uint64_t *flags);
 /* Render the interesting flags as "anon|thp|head"; returns @buf. */
 char *pk_kpf_describe(uint64_t flags, char *buf, size_t len);
 
@@ -185,6 +198,8 @@ enum pk_kind {
 	PK_KIND_PINNED_RW,	/* LOCAL_WRITE|REMOTE_READ|REMOTE_WRITE|ATOMIC */
 	PK_KIND_PINNED_RO,	/* REMOTE_READ only */
 	PK_KIND_ODP,		/* IBV_ACCESS_ON_DEMAND, no page references */
+	PK_KIND_GUP_RO,		/* gup_test long-term R/O pin, read through it */
+	PK_KIND_HMM,		/* hmm_dmirror: software secondary MMU */
 	PK_KIND_NR,
 };
 
@@ -287,7 +302,8 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 /* ------------------------------------------------------------------ */
 
 /*
- * @filter is a comma-separated list of shell globs; a glob starting with
+ * @filter is a list of shell globs separated by ',' or '|' (the latter
+ * survives command lines that split on commas); a glob starting with
  * '!' excludes.  A name is selected when it matches at least one include
  * glob (or there is none) and no exclude glob.  NULL or "" selects all.
  */
@@ -360,6 +376,12 @@ struct pk_dev_info {
 	bool odp;		/* RC ODP for read, write and atomics */
 	char odp_why[PK_MSG_MAX];
 	bool atomics;
+	/*
+	 * The struct ibv_device of the probe.  pk_dev_probe keeps its device
+	 * list for the life of the process, so forked case processes open
+	 * the device without rescanning sysfs.
+	 */
+	void *ibdev;
 };
 
 /*

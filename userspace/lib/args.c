@@ -16,7 +16,7 @@ void pk_usage(FILE *f, const char *prog)
 		"  list          print one case name per line\n"
 		"  run           run the cases; KTAP v1 on stdout, last line\n"
 		"                \"N passed, N failed, N skipped\"\n"
-		"  --filter GLOB comma-separated shell globs, '!GLOB' excludes\n"
+		"  --filter GLOB shell globs separated by ',' or '|'; '!GLOB' excludes\n"
 		"  --device DEV  RDMA device (default: the first one)\n"
 		"  --gid N       GID index (default: the RoCE v2 IPv4-mapped GID)\n"
 		"  --iterations N  run every case N times (default 1)\n"

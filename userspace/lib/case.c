@@ -21,6 +21,18 @@
 
 #include "internal.h"
 
+/* "after clear_refs 4", or "undisturbed" for the rows without one. */
+const char *pk_when(const struct pk_tc *t)
+{
+	static char buf[80];
+
+	if (t->c->row->disturb == PK_DIST_NONE)
+		return "undisturbed";
+	snprintf(buf, sizeof(buf), "after %s",
+		 pk_disturb_name(t->c->row->disturb));
+	return buf;
+}
+
 int pk_pagemap_snapshot(struct pk_tc *t, uint64_t *out)
 {
 	if (t->pm_fd < 0)
@@ -190,8 +202,8 @@ static int device_read_probes(struct pk_tc *t, const char *when)
 	struct pk_xfer x[PK_PROBES_MAX];
 	size_t n = probe_xfers(t, NULL, x);
 
-	memset(t->v.scratch, 0xa5, t->nprobe * t->page);
-	if (pk_rdma_read(&t->v, t->mr, x, n, t->err, sizeof(t->err))) {
+	memset(t->scratch, 0xa5, t->nprobe * t->page);
+	if (pk_device_read(t, x, n)) {
 		pk_fail(t->r, "%s: %s", when, t->err);
 		return -1;
 	}
@@ -205,7 +217,7 @@ int pk_check_device(struct pk_tc *t, const char *what)
 
 	if (device_read_probes(t, what))
 		return -1;
-	if (pk_compare_probes(t, t->v.scratch, true, &m))
+	if (pk_compare_probes(t, t->scratch, true, &m))
 		pk_break(t, what, &m);
 	return 0;
 }
@@ -227,13 +239,12 @@ static int device_write(struct pk_tc *t, const uint8_t *sel)
 	for (i = 0; i < t->nprobe; i++) {
 		if (sel && !sel[i])
 			continue;
-		memcpy(t->v.scratch + i * t->page,
+		memcpy(t->scratch + i * t->page,
 		       t->expect + t->probe[i] * t->page, t->page);
 		t->dev_wrote[t->probe[i]] = 1;
 	}
-	if (pk_rdma_write(&t->v, t->mr, x, n, t->err, sizeof(t->err))) {
-		pk_fail(t->r, "after %s: %s",
-			pk_disturb_name(t->c->row->disturb), t->err);
+	if (pk_device_write(t, x, n)) {
+		pk_fail(t->r, "%s: %s", pk_when(t), t->err);
 		return -1;
 	}
 	return 0;
@@ -246,8 +257,8 @@ static int dir_cpu_write(struct pk_tc *t)
 
 	pk_cpu_write(t, t->seed++);
 	snprintf(what, sizeof(what),
-		 "after %s, an RDMA READ differs from what the CPU wrote",
-		 pk_disturb_name(t->c->row->disturb));
+		 "%s, %s differs from what the CPU wrote",
+		 pk_when(t), pk_device_read_name(t));
 	return pk_check_device(t, what);
 }
 
@@ -260,8 +271,8 @@ static int dir_rdma_write(struct pk_tc *t)
 	if (device_write(t, NULL))
 		return -1;
 	snprintf(what, sizeof(what),
-		 "after %s, the CPU reads other bytes than the RDMA WRITE put in the MR",
-		 pk_disturb_name(t->c->row->disturb));
+		 "%s, the CPU reads other bytes than %s put there",
+		 pk_when(t), pk_device_write_name(t));
 	pk_check_cpu(t, what);
 	return 0;
 }
@@ -290,12 +301,12 @@ static int dir_interleaved(struct pk_tc *t)
 			return -1;
 	}
 	snprintf(what, sizeof(what),
-		 "after %s and interleaved CPU/RDMA writes, the CPU view differs",
-		 pk_disturb_name(t->c->row->disturb));
+		 "%s, with interleaved CPU/device writes, the CPU view differs",
+		 pk_when(t));
 	pk_check_cpu(t, what);
 	snprintf(what, sizeof(what),
-		 "after %s and interleaved CPU/RDMA writes, an RDMA READ differs",
-		 pk_disturb_name(t->c->row->disturb));
+		 "%s, with interleaved CPU/device writes, %s differs",
+		 pk_when(t), pk_device_read_name(t));
 	return pk_check_device(t, what);
 }
 
@@ -315,10 +326,8 @@ static int dir_fetch_add(struct pk_tc *t)
 		uint64_t cpu;
 
 		memcpy(&want, t->expect + off, 8);
-		if (pk_rdma_fadd(&t->v, t->mr, off, add, &got, t->err,
-				 sizeof(t->err))) {
-			pk_fail(t->r, "after %s: %s",
-				pk_disturb_name(t->c->row->disturb), t->err);
+		if (pk_device_fadd(t, off, add, &got)) {
+			pk_fail(t->r, "%s: %s", pk_when(t), t->err);
 			return -1;
 		}
 		t->dev_wrote[pg] = 1;
@@ -333,9 +342,8 @@ static int dir_fetch_add(struct pk_tc *t)
 			m.expected = (uint8_t)want;
 			m.got = (uint8_t)got;
 			snprintf(what, sizeof(what),
-				 "after %s, FETCH_AND_ADD fetched 0x%016" PRIx64 " but the CPU wrote 0x%016" PRIx64,
-				 pk_disturb_name(t->c->row->disturb), got,
-				 want);
+				 "%s, FETCH_AND_ADD fetched 0x%016" PRIx64 " but the CPU wrote 0x%016" PRIx64,
+				 pk_when(t), got, want);
 			pk_break(t, what, &m);
 		}
 		memcpy(&cpu, t->b.addr + off, 8);
@@ -347,9 +355,8 @@ static int dir_fetch_add(struct pk_tc *t)
 			m.expected = (uint8_t)(want + add);
 			m.got = (uint8_t)cpu;
 			snprintf(what, sizeof(what),
-				 "after %s, the CPU reads 0x%016" PRIx64 " after FETCH_AND_ADD, expected 0x%016" PRIx64,
-				 pk_disturb_name(t->c->row->disturb), cpu,
-				 want + add);
+				 "%s, the CPU reads 0x%016" PRIx64 " after FETCH_AND_ADD, expected 0x%016" PRIx64,
+				 pk_when(t), cpu, want + add);
 			pk_break(t, what, &m);
 		}
 	}
@@ -373,28 +380,13 @@ static int run_direction(struct pk_tc *t)
 	}
 }
 
-static int reg_access(const struct pk_tc *t)
-{
-	int acc = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ |
-		  IBV_ACCESS_REMOTE_WRITE;
-
-	if (t->env->dev.atomics)
-		acc |= IBV_ACCESS_REMOTE_ATOMIC;
-	switch (t->c->kind) {
-	case PK_KIND_PINNED_RO:
-		return IBV_ACCESS_REMOTE_READ;
-	case PK_KIND_ODP:
-		return acc | IBV_ACCESS_ON_DEMAND;
-	default:
-		return acc;
-	}
-}
-
 /* Kind prerequisites the device may lack: a SKIP that says why. */
 static bool kind_skip(struct pk_tc *t)
 {
 	const struct pk_dev_info *d = &t->env->dev;
 
+	if (!pk_kind_is_rdma(t->c->kind))
+		return false;
 	if (t->c->kind == PK_KIND_ODP && !d->odp) {
 		pk_skip(t->r, "%s", d->odp_why);
 		return true;
@@ -441,12 +433,12 @@ static int check_precision(struct pk_tc *t, uint64_t *pm)
 	}
 	for (i = 0; i < t->npages; i++) {
 		if (pm[i] & PK_PM_SOFT_DIRTY) {
-			pk_fail(t->r, "soft-dirty precision: page %zu (offset 0x%zx) reads dirty right after clear_refs although the MR holds no page reference",
+			pk_fail(t->r, "soft-dirty precision: page %zu (offset 0x%zx) reads dirty right after clear_refs although the device holds no page reference",
 				i, i * t->page);
 			return 0;
 		}
 	}
-	if (pk_check_device(t, "RDMA READ after clear_refs (precision)"))
+	if (pk_check_device(t, "device read after clear_refs (precision)"))
 		return -1;
 	if (pk_pagemap_snapshot(t, pm)) {
 		pk_fail(t->r, "reading /proc/self/pagemap: %s", strerror(errno));
@@ -454,76 +446,117 @@ static int check_precision(struct pk_tc *t, uint64_t *pm)
 	}
 	for (i = 0; i < t->npages; i++) {
 		if (pm[i] & PK_PM_SOFT_DIRTY) {
-			pk_fail(t->r, "soft-dirty precision: an RDMA READ made page %zu (offset 0x%zx) soft-dirty",
-				i, i * t->page);
+			pk_fail(t->r, "soft-dirty precision: %s made page %zu (offset 0x%zx) soft-dirty",
+				pk_device_read_name(t), i, i * t->page);
 			return 0;
 		}
 	}
 	return 0;
 }
 
+/*
+ * A baseline page that is not a page of its own: the zero page, or a PFN
+ * several pages share (KSM).  Its first write allocates a page; that is
+ * not a copy of the MR's page.
+ */
 static bool pfn_special(const struct pk_tc *t, size_t i)
 {
-	uint64_t f = t->kpf_base[i];
+	struct pk_pme e;
+	size_t j;
 
-	return pk_kpf_test(f, PK_KPF_ZERO_PAGE) || pk_kpf_test(f, PK_KPF_KSM);
+	if (pk_kpf_test(t->kpf_base[i], PK_KPF_ZERO_PAGE))
+		return true;
+	if (!t->base_shared)
+		return false;
+	pk_pme_decode(t->pm_base[i], &e);
+	for (j = 0; j < t->npages; j++) {
+		struct pk_pme o;
+
+		pk_pme_decode(t->pm_base[j], &o);
+		if (j != i && o.pfn == e.pfn)
+			return true;
+	}
+	return false;
 }
 
-/* Copies, soft-dirty honesty and vmstat after the rounds. */
+static bool pfn_changed(uint64_t before, uint64_t after)
+{
+	struct pk_pme a, b;
+
+	pk_pme_decode(before, &a);
+	pk_pme_decode(after, &b);
+	return a.pfn && b.pfn && a.pfn != b.pfn;
+}
+
+/*
+ * Copies, soft-dirty honesty and vmstat after the rounds.
+ *
+ * No copies: a page under the device is copied only where the twin (the
+ * same memory, same history, no device) was not copied.  The kernel's own
+ * behaviour without the device is the reference, so a kernel that copies
+ * for reasons of its own (a private file page's first write, a PTE-mapped
+ * large folio it does not reuse) does not count against the device.
+ */
 static void observe(struct pk_tc *t, const struct pk_vmstat *vm0)
 {
 	const struct pk_row *row = t->c->row;
 	uint64_t *pm = calloc(t->npages, sizeof(*pm));
-	size_t i, copies = 0, first_copy = 0, clean = 0, first_clean = 0;
-	size_t written = 0;
+	uint64_t *pmt = calloc(t->npages, sizeof(*pmt));
+	size_t i, copies = 0, twin_copies = 0, own = 0, first_own = 0;
+	size_t clean = 0, first_clean = 0, written = 0;
 	struct pk_vmstat vm1;
 	char buf[256];
 
-	if (!pm) {
+	if (!pm || !pmt) {
 		pk_fail(t->r, "out of memory for %zu pagemap entries", t->npages);
-		return;
+		goto out;
 	}
-	if (pk_pagemap_snapshot(t, pm)) {
+	if (pk_pagemap_snapshot(t, pm) ||
+	    (t->have_twin && pk_pagemap_read(t->pm_fd, t->twin.addr,
+					     t->npages, t->page, pmt))) {
 		pk_fail(t->r, "reading /proc/self/pagemap at the end: %s",
 			strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < t->npages; i++) {
-		struct pk_pme a, b;
+		bool mine = pfn_changed(t->pm_base[i], pm[i]) &&
+			    !pfn_special(t, i);
+		bool twin = t->have_twin &&
+			    pfn_changed(t->pm_twin[i], pmt[i]);
 
-		pk_pme_decode(t->pm_base[i], &a);
-		pk_pme_decode(pm[i], &b);
-		if (a.pfn && b.pfn && a.pfn != b.pfn && !pfn_special(t, i)) {
-			if (!copies++)
-				first_copy = i;
-		}
+		copies += mine;
+		twin_copies += twin;
+		if (mine && !twin && !own++)
+			first_own = i;
 		if (t->dev_wrote[i]) {
 			written++;
 			if (!(pm[i] & PK_PM_SOFT_DIRTY) && !clean++)
 				first_clean = i;
 		}
 	}
-	if (t->pfn_visible) {
-		pk_diag(t->r, "pages %zu, PFN changed %zu, device-written %zu",
-			t->npages, copies, written);
-	} else {
+	if (!t->pfn_visible)
 		pk_diag(t->r, "pages %zu, device-written %zu; PFNs hidden (not CAP_SYS_ADMIN): copies not counted",
 			t->npages, written);
-	}
+	else if (t->have_twin)
+		pk_diag(t->r, "pages %zu, PFN changed %zu (without the device %zu), device-written %zu",
+			t->npages, copies, twin_copies, written);
+	else
+		pk_diag(t->r, "pages %zu, PFN changed %zu, device-written %zu",
+			t->npages, copies, written);
 
 	if (row->flags & PK_ROW_CONTROL)
 		goto vmstat;
 
-	/* no copies: every PFN under the MR is the one from the baseline */
-	if ((row->flags & PK_ROW_NOCOPY) && copies) {
+	if ((row->flags & PK_ROW_NOCOPY) && own) {
 		struct pk_pme a, b;
 
-		pk_pme_decode(t->pm_base[first_copy], &a);
-		pk_pme_decode(pm[first_copy], &b);
-		pk_fail(t->r, "page %zu (offset 0x%zx) was copied after %s + write: pfn 0x%" PRIx64 " -> 0x%" PRIx64 " (%zu of %zu pages copied)",
-			first_copy, first_copy * t->page,
+		pk_pme_decode(t->pm_base[first_own], &a);
+		pk_pme_decode(pm[first_own], &b);
+		pk_fail(t->r, "page %zu (offset 0x%zx) was copied after %s + write: pfn 0x%" PRIx64 " -> 0x%" PRIx64 "; %zu of %zu pages copied with the device, %zu without it%s",
+			first_own, first_own * t->page,
 			pk_disturb_name(row->disturb), a.pfn, b.pfn, copies,
-			t->npages);
+			t->npages, twin_copies,
+			t->have_twin ? "" : " (no twin for this backing)");
 	}
 
 	/* soft-dirty honesty: a page the device wrote never reads clean */
@@ -549,6 +582,7 @@ vmstat:
 	}
 out:
 	free(pm);
+	free(pmt);
 }
 
 static void baseline(struct pk_tc *t)
@@ -557,18 +591,21 @@ static void baseline(struct pk_tc *t)
 
 	if (pk_pagemap_snapshot(t, t->pm_base))
 		return;
+	if (t->have_twin &&
+	    pk_pagemap_read(t->pm_fd, t->twin.addr, t->npages, t->page,
+			    t->pm_twin))
+		t->have_twin = false;
+	t->base_shared = pk_count_shared_pfns(t->pm_base, t->npages);
 	for (i = 0; i < t->npages; i++) {
-		struct pk_pme e;
-
-		pk_pme_decode(t->pm_base[i], &e);
-		if (t->pm_base[i] & PK_PM_SOFT_DIRTY)
+		if (t->pm_base[i] & PK_PM_SOFT_DIRTY) {
 			t->soft_dirty_ok = true;
-		if (e.pfn)
-			t->pfn_visible = true;
-		t->kpf_base[i] = 0;
-		if (e.pfn && t->kpf_fd >= 0)
-			pk_kpageflags_read(t->kpf_fd, e.pfn, &t->kpf_base[i]);
+			break;
+		}
 	}
+	if (t->kpf_fd < 0 ||
+	    pk_kpageflags_read_many(t->kpf_fd, t->pm_base, t->npages,
+				    t->kpf_base))
+		memset(t->kpf_base, 0, t->npages * sizeof(*t->kpf_base));
 	if (t->kpf_fd >= 0 && t->env->verbose) {
 		char fl[128];
 
@@ -584,7 +621,8 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 	unsigned int rounds, round;
 	struct pk_vmstat vm0;
 	uint64_t *pm = NULL;
-	int ret, access;
+	double tm[5];
+	int ret;
 
 	t->seed = UINT64_C(0x5eed0000) + iter * 64;
 	t->uffd = -1;
@@ -603,45 +641,49 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 			t->b.len);
 		goto out_shadow;
 	}
-	ret = pk_buf_create(t);
+	tm[0] = pk_now();
+	pk_fill_probes(t, t->expect, t->seed++);
+	ret = pk_buf_create(t, &t->b);
 	if (ret)
 		goto out_shadow;
+	/* KSM would merge the twin with the buffer: no twin there */
+	t->have_twin = (row->flags & PK_ROW_NOCOPY) &&
+		       t->c->backing != PK_BACK_KSM;
+	if (t->have_twin) {
+		ret = pk_buf_create(t, &t->twin);
+		if (ret)
+			goto out_shadow;
+	}
+	tm[1] = pk_now();
 	pk_copy_probes(t, t->prev, t->expect);
 	t->pm_base = calloc(t->npages, sizeof(*t->pm_base));
+	t->pm_twin = calloc(t->npages, sizeof(*t->pm_twin));
 	t->kpf_base = calloc(t->npages, sizeof(*t->kpf_base));
 	t->dev_wrote = calloc(t->npages, 1);
 	pm = calloc(t->npages, sizeof(*pm));
-	if (!t->pm_base || !t->kpf_base || !t->dev_wrote || !pm) {
+	if (!t->pm_base || !t->pm_twin || !t->kpf_base || !t->dev_wrote ||
+	    !pm) {
 		pk_fail(t->r, "out of memory for %zu page records", t->npages);
 		goto out_buf;
 	}
 
-	if (pk_vehicle_open(&t->v, &t->env->dev, t->nprobe * t->page + 4096,
-			    t->err,
-			    sizeof(t->err))) {
-		pk_fail(t->r, "%s", t->err);
-		goto out_buf;
-	}
-	t->v.timeout_ms = 5000;
-
-	access = reg_access(t);
-	t->mr = ibv_reg_mr(t->v.pd, t->b.addr, t->b.len, access);
-	if (!t->mr) {
-		pk_fail(t->r, "ibv_reg_mr(%zu bytes of %s, %s, access 0x%x): %s",
-			t->b.len, pk_backing_name(t->c->backing),
-			pk_kind_name(t->c->kind), access, strerror(errno));
-		goto out_vehicle;
-	}
+	ret = pk_device_attach(t);
+	if (ret)
+		goto out_device;
+	if (pk_kind_is_rdma(t->c->kind))
+		t->v.timeout_ms = 5000;
+	tm[2] = pk_now();
 
 	/* the vehicle works before anything is disturbed */
-	if (pk_check_device(t, "before any disturbance, an RDMA READ differs from the buffer"))
-		goto out_mr;
+	if (pk_check_device(t, "before any disturbance, the device reads other bytes than the buffer holds"))
+		goto out_device;
 	if (t->breaks) {
-		pk_fail(t->r, "the MR was incoherent before the disturbance: %s",
+		pk_fail(t->r, "incoherent before the disturbance: %s",
 			t->first_break);
-		goto out_mr;
+		goto out_device;
 	}
 
+	tm[3] = pk_now();
 	baseline(t);
 	pk_vmstat_read(&vm0);
 
@@ -652,51 +694,72 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 		if (ret)
 			goto out_disturb;
 		if ((row->flags & PK_ROW_PRECISION) &&
-		    t->c->kind == PK_KIND_ODP && is_clear_refs(row->disturb) &&
+		    pk_kind_holds_no_ref(t->c->kind) &&
+		    is_clear_refs(row->disturb) &&
 		    t->soft_dirty_ok && backing_tracks_soft_dirty(t) &&
 		    check_precision(t, pm))
 			goto out_disturb;
 		if (run_direction(t))
 			goto out_disturb;
+		/* the twin: the same pages written, by the CPU */
+		if (t->have_twin)
+			pk_copy_probes(t, t->twin.addr, t->expect);
 		ret = pk_disturb_end(t, round);
 		if (ret)
 			goto out_disturb;
 	}
 	if (t->r->status == PK_SKIP)
 		goto out_disturb;
+	tm[4] = pk_now();
 	observe(t, &vm0);
+	if (t->env->verbose)
+		pk_diag(t->r, "ms: backing %.1f, vehicle %.1f, reg+establish %.1f, disturb+rounds %.1f, observe %.1f",
+			(tm[1] - tm[0]) * 1e3, (tm[2] - tm[1]) * 1e3,
+			(tm[3] - tm[2]) * 1e3, (tm[4] - tm[3]) * 1e3,
+			(pk_now() - tm[4]) * 1e3);
 
 	if (row->flags & PK_ROW_CONTROL) {
 		if (t->breaks)
 			pk_diag(t->r, "control: the checker saw the break (%u mismatches)",
 				t->breaks);
 		else
-			pk_fail(t->r, "control did not detect its break: after %s the CPU and the MR still agree, so the checker is blind",
+			pk_fail(t->r, "control did not detect its break: after %s the CPU and the device still agree, so the checker is blind",
 				pk_disturb_name(row->disturb));
 	}
 
 out_disturb:
 	pk_disturb_cleanup(t);
-out_mr:
-	if (ibv_dereg_mr(t->mr))
-		pk_fail(t->r, "ibv_dereg_mr: %s", strerror(errno));
-	t->mr = NULL;
-out_vehicle:
-	pk_vehicle_close(&t->v);
+out_device:
+	pk_device_detach(t);
 out_buf:
 	free(pm);
 	free(t->pm_base);
+	free(t->pm_twin);
+	t->pm_twin = NULL;
 	free(t->kpf_base);
 	free(t->dev_wrote);
 	t->pm_base = t->kpf_base = NULL;
 	t->dev_wrote = NULL;
-	pk_buf_destroy(&t->b);
 out_shadow:
+	pk_buf_destroy(&t->b);
+	pk_buf_destroy(&t->twin);
 	free(t->expect);
 	free(t->prev);
 	free(t->probe);
 	t->expect = t->prev = NULL;
 	t->probe = NULL;
+}
+
+/* Does pagemap show PFNs to us (CAP_SYS_ADMIN)?  Ask about our stack. */
+static bool pfns_visible(int pm_fd)
+{
+	volatile uint8_t probe = 1;
+	uint64_t e = 0;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (pk_pagemap_read(pm_fd, (const void *)&probe, 1, page, &e))
+		return false;
+	return (e & PK_PM_PRESENT) && (e & PK_PM_PFN_MASK);
 }
 
 void pk_case_run(const struct pk_case *c, const struct pk_env *env,
@@ -712,6 +775,8 @@ void pk_case_run(const struct pk_case *c, const struct pk_env *env,
 	t.pm_fd = -1;
 	t.kpf_fd = -1;
 	t.b.fd = -1;
+	t.twin.fd = -1;
+	t.dev_fd = -1;
 	if (kind_skip(&t))
 		return;
 
@@ -722,6 +787,7 @@ void pk_case_run(const struct pk_case *c, const struct pk_env *env,
 		return;
 	}
 	t.kpf_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	t.pfn_visible = pfns_visible(t.pm_fd);
 
 	for (i = 0; i < iters && r->status == PK_PASS; i++)
 		run_once(&t, i);

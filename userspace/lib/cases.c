@@ -8,6 +8,8 @@
  * A row's observables (coherence always; soft-dirty honesty whenever the
  * device wrote; copies, precision and no-reference checks by row flag) hold
  * for every kind and backing the row expands to, or the case fails.
+ * "No copies" is judged against a twin buffer with the same history and
+ * no device, so the kernel's own copying never counts against a device.
  */
 #include <string.h>
 
@@ -17,6 +19,8 @@ static const char *const kind_names[PK_KIND_NR] = {
 	[PK_KIND_PINNED_RW] = "pinned-rw",
 	[PK_KIND_PINNED_RO] = "pinned-ro",
 	[PK_KIND_ODP] = "odp",
+	[PK_KIND_GUP_RO] = "gup-longterm-ro",
+	[PK_KIND_HMM] = "hmm-mirror",
 };
 
 static const char *const backing_names[PK_BACK_NR] = {
@@ -90,8 +94,14 @@ bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
 		    enum pk_disturb dist)
 {
 	(void)dist;
-	/* a read-only MR (REMOTE_READ only) can only be read by the device */
-	if (k == PK_KIND_PINNED_RO && d != PK_DIR_CPU_WRITE_RDMA_READ)
+	/*
+	 * A read-only MR (REMOTE_READ only) and the gup_test pin can only
+	 * be read by the device; hmm_dmirror has no atomics.
+	 */
+	if ((k == PK_KIND_PINNED_RO || k == PK_KIND_GUP_RO) &&
+	    d != PK_DIR_CPU_WRITE_RDMA_READ)
+		return false;
+	if (k == PK_KIND_HMM && d == PK_DIR_FETCH_ADD)
 		return false;
 	/* interleaving and atomics are exercised on the core backings */
 	if (!(CORE_BACKINGS & PK_BIT(b)) && !(PLAIN_DIRS & PK_BIT(d)))
@@ -99,8 +109,10 @@ bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
 	return true;
 }
 
-#define ALL_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_PINNED_RO) | \
+#define RDMA_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_PINNED_RO) | \
 			 PK_BIT(PK_KIND_ODP))
+/* the kernel's own test hooks: gup_test's pin and the hmm_dmirror MMU */
+#define ALL_KINDS	(RDMA_KINDS | PK_BIT(PK_KIND_GUP_RO) | PK_BIT(PK_KIND_HMM))
 #define PINNED_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_PINNED_RO))
 #define WRITABLE_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_ODP))
 #define ALL_BACKINGS	((1u << PK_BACK_NR) - 1)
@@ -147,36 +159,39 @@ const struct pk_row pk_rows[] = {
 	 * parent's CPU view and the MR stay one.
 	 */
 	{ "fork-parent-writes", "after fork the parent's writes reach the MR and device writes reach the parent",
-	  PK_DIST_FORK_PARENT_WRITES, ALL_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
+	  PK_DIST_FORK_PARENT_WRITES, RDMA_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
 	/*
 	 * fork; the child writes its copy.  The child's writes never show up
 	 * in the parent's private memory or its MR (a shared mapping shows
 	 * them in both), and the parent stays coherent afterwards.
 	 */
 	{ "fork-child-writes", "a child's writes never leak into the parent's private memory or MR",
-	  PK_DIST_FORK_CHILD_WRITES, ALL_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
+	  PK_DIST_FORK_CHILD_WRITES, RDMA_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
 	/*
-	 * fork; the child exits before anyone writes.  The parent's next
-	 * write reuses its pages (no copy) and stays coherent.
+	 * fork; the child exits before anyone writes.  The parent stays
+	 * coherent, and its next write copies no page because of the device
+	 * (what the kernel does to the same memory without it is the bar).
 	 */
 	{ "fork-child-exits-first", "after the child exits the parent's write reuses its pages",
 	  PK_DIST_FORK_CHILD_EXITS, ALL_KINDS, ANON_BACKINGS, PLAIN_DIRS,
 	  PK_ROW_NOCOPY },
-	/* mprotect read-only then read-write: coherent, nothing copied. */
+	/*
+	 * mprotect read-only then read-write: coherent, and the device makes
+	 * the kernel copy no page it would not copy without it.
+	 */
 	{ "mprotect-ro-rw", "after mprotect RO->RW: coherent, no copies",
 	  PK_DIST_MPROTECT, ALL_KINDS, CORE_BACKINGS, PLAIN_DIRS,
 	  PK_ROW_NOCOPY },
-	/* uffd write-protect then resolve: coherent, nothing copied. */
-	{ "uffd-wp", "after UFFDIO_WRITEPROTECT and resolve: coherent, no copies",
-	  PK_DIST_UFFD_WP, ALL_KINDS,
-	  ANON_BACKINGS | PK_BIT(PK_BACK_MEMFD_SHARED), PLAIN_DIRS,
-	  PK_ROW_NOCOPY },
+	/* uffd write-protect then resolve: the MR stays coherent. */
+	{ "uffd-wp", "after UFFDIO_WRITEPROTECT and resolve the MR stays coherent",
+	  PK_DIST_UFFD_WP, RDMA_KINDS,
+	  ANON_BACKINGS | PK_BIT(PK_BACK_MEMFD_SHARED), PLAIN_DIRS, 0 },
 	/*
 	 * PAGEMAP_SCAN write tracking (uffd-wp async): after the scan resets
 	 * tracking, a page the device wrote must be reported written.
 	 */
 	{ "pagemap-scan", "PAGEMAP_SCAN reports every page the device wrote as written",
-	  PK_DIST_PAGEMAP_SCAN, ALL_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
+	  PK_DIST_PAGEMAP_SCAN, RDMA_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
 	/*
 	 * KSM scans identical pages under the MR.  Coherence holds; an MR
 	 * without page references does not stop the merge.
@@ -210,11 +225,11 @@ const struct pk_row pk_rows[] = {
 	  PK_BIT(PK_BACK_ANON_THP) | PK_BIT(PK_BACK_ANON_MTHP), PLAIN_DIRS, 0 },
 	/* MADV_COLLAPSE of a PTE-mapped THP under the MR keeps it coherent. */
 	{ "collapse", "MADV_COLLAPSE under the MR keeps it coherent",
-	  PK_DIST_COLLAPSE, ALL_KINDS, PK_BIT(PK_BACK_ANON_THP_PTE),
+	  PK_DIST_COLLAPSE, RDMA_KINDS, PK_BIT(PK_BACK_ANON_THP_PTE),
 	  PLAIN_DIRS, 0 },
 	/* mremap away and back: the pages travel, the MR stays coherent. */
 	{ "mremap", "mremap of the registered range keeps it coherent",
-	  PK_DIST_MREMAP, ALL_KINDS,
+	  PK_DIST_MREMAP, RDMA_KINDS,
 	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS, 0 },
 	/*
 	 * Control: MADV_DONTNEED after registration gives the CPU new pages
@@ -222,7 +237,7 @@ const struct pk_row pk_rows[] = {
 	 * break; if it does not, it is blind and the case fails.
 	 */
 	{ "control/madv-dontneed", "the checker sees the break MADV_DONTNEED makes",
-	  PK_DIST_MADV_DONTNEED, PINNED_KINDS,
+	  PK_DIST_MADV_DONTNEED, PINNED_KINDS | PK_BIT(PK_KIND_GUP_RO),
 	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS,
 	  PK_ROW_CONTROL },
 };

@@ -76,7 +76,8 @@ struct pm_scan_arg {
 
 static bool holds_no_reference(const struct pk_tc *t)
 {
-	return (t->c->row->flags & PK_ROW_NOREF) && t->c->kind == PK_KIND_ODP;
+	return (t->c->row->flags & PK_ROW_NOREF) &&
+	       pk_kind_holds_no_ref(t->c->kind);
 }
 
 /* ---------------------------------------------------------------- */
@@ -171,8 +172,8 @@ static int fork_begin(struct pk_tc *t)
 			     "after the child wrote the shared mapping, the parent reads other bytes" :
 			     "after the child wrote its copy, the parent's memory changed");
 		if (pk_check_device(t, t->b.shared ?
-				    "after the child wrote the shared mapping, an RDMA READ differs" :
-				    "after the child wrote its copy, an RDMA READ of the parent's MR differs"))
+				    "after the child wrote the shared mapping, the device reads other bytes" :
+				    "after the child wrote its copy, the device reads other bytes from the parent's buffer"))
 			return -1;
 	}
 	return 0;
@@ -424,7 +425,7 @@ static long ksm_scans_target;
 
 static bool ksm_done(struct pk_tc *t)
 {
-	return pk_count_kpf(t, PK_KPF_KSM) == t->npages ||
+	return pk_count_merged(t) == t->npages ||
 	       ksm_full_scans() >= ksm_scans_target;
 }
 
@@ -437,8 +438,8 @@ static int ksm_merge_begin(struct pk_tc *t)
 		pk_skip(t->r, "no %s: kernel without CONFIG_KSM", KSM_FULL_SCANS);
 		return 1;
 	}
-	if (t->kpf_fd < 0) {
-		pk_skip(t->r, "cannot see KSM merging: /proc/kpageflags unreadable (needs root)");
+	if (!t->pfn_visible) {
+		pk_skip(t->r, "cannot see KSM merging: /proc/self/pagemap hides PFNs (needs CAP_SYS_ADMIN)");
 		return 1;
 	}
 	/* identical pages, so KSM wants to merge every one of them */
@@ -452,11 +453,11 @@ static int ksm_merge_begin(struct pk_tc *t)
 	/* two full scans: the first fills the unstable tree, the second merges */
 	ksm_scans_target = scans + 3;
 	pk_ksm_wait(t, ksm_done, 3.0);
-	merged = pk_count_kpf(t, PK_KPF_KSM);
+	merged = pk_count_merged(t);
 	pk_diag(t->r, "KSM merged %zu of %zu identical pages", merged,
 		t->npages);
 	if (holds_no_reference(t) && merged < t->npages)
-		pk_fail(t->r, "KSM merged only %zu of %zu identical pages although the ODP MR holds no page reference",
+		pk_fail(t->r, "KSM merged only %zu of %zu identical pages although the device holds no page reference",
 			merged, t->npages);
 	return 0;
 }
@@ -473,10 +474,17 @@ static bool swap_active(void)
 	return strchr(buf, '\n') != NULL;
 }
 
+/*
+ * MADV_PAGEOUT.  Unmapping a page (pagemap: not present) is not reclaim:
+ * a pinned shmem page is unmapped and stays in the page cache.  What a
+ * page reference blocks is the write to swap, counted by pswpout.
+ */
 static int pageout_begin(struct pk_tc *t)
 {
 	uint64_t *pm = calloc(t->npages, sizeof(*pm));
-	size_t out = 0, i;
+	struct pk_vmstat v0, v1;
+	size_t gone = 0, swapped = 0, i;
+	int64_t out = 0;
 	int tries;
 
 	if (!pm) {
@@ -488,36 +496,39 @@ static int pageout_begin(struct pk_tc *t)
 		free(pm);
 		return 1;
 	}
+	pk_vmstat_read(&v0);
 	for (tries = 0; tries < 3; tries++) {
 		if (madvise(t->b.addr, t->b.len, MADV_PAGEOUT)) {
-			if (errno == EINVAL) {
+			int e = errno;
+
+			free(pm);
+			if (e == EINVAL) {
 				pk_skip(t->r, "madvise(MADV_PAGEOUT): %s (Linux 5.4+)",
-					strerror(errno));
-				free(pm);
+					strerror(e));
 				return 1;
 			}
-			pk_fail(t->r, "madvise(MADV_PAGEOUT): %s",
-				strerror(errno));
-			free(pm);
+			pk_fail(t->r, "madvise(MADV_PAGEOUT): %s", strerror(e));
 			return -1;
 		}
-		if (pk_pagemap_snapshot(t, pm))
-			break;
-		for (out = 0, i = 0; i < t->npages; i++)
-			out += !(pm[i] & PK_PM_PRESENT);
-		if (out == t->npages || !holds_no_reference(t))
+		pk_vmstat_read(&v1);
+		out = v1.v[PK_VM_PSWPOUT] - v0.v[PK_VM_PSWPOUT];
+		if (!holds_no_reference(t) || out >= (int64_t)t->npages)
 			break;
 	}
+	if (!pk_pagemap_snapshot(t, pm)) {
+		for (i = 0; i < t->npages; i++) {
+			gone += !(pm[i] & PK_PM_PRESENT);
+			swapped += !!(pm[i] & PK_PM_SWAPPED);
+		}
+	}
 	free(pm);
-	pk_diag(t->r, "MADV_PAGEOUT reclaimed %zu of %zu pages", out,
-		t->npages);
-	if (holds_no_reference(t) && !out)
-		pk_fail(t->r, "MADV_PAGEOUT reclaimed none of %zu pages although the ODP MR holds no page reference",
-			t->npages);
+	pk_diag(t->r, "MADV_PAGEOUT: %zu of %zu pages unmapped, %zu swap entries, pswpout %+" PRId64,
+		gone, t->npages, swapped, out);
+	if (holds_no_reference(t) && out <= 0)
+		pk_fail(t->r, "MADV_PAGEOUT wrote none of %zu pages to swap (pswpout %+" PRId64 ") although the device holds no page reference",
+			t->npages, out);
 	return 0;
 }
-
-/* ---------------------------------------------------------------- */
 
 /* Parse "0-1,3" into a node bitmap (nodes < 64). */
 static uint64_t parse_nodelist(const char *s)
@@ -599,21 +610,39 @@ static int migrate_begin(struct pk_tc *t)
 		pk_fail(t->r, "move_pages to node %d: %s", to, strerror(errno));
 		goto out;
 	}
+	/*
+	 * Ask where the pages are now: the per-page status of a move says
+	 * -EBUSY for the tail pages of a THP that moved as a whole.
+	 */
+	/* the move's own verdict per page: a node, or -errno */
+	memcpy(target, status, t->npages * sizeof(*status));
+	n = syscall(SYS_move_pages, 0, t->npages, pages, NULL, status, 0);
+	if (n < 0) {
+		pk_fail(t->r, "move_pages (query after the move): %s",
+			strerror(errno));
+		goto out;
+	}
 	for (i = 0; i < t->npages; i++) {
 		if (status[i] == to)
 			moved++;
 		else if (first_bad == (size_t)-1)
 			first_bad = i;
 	}
-	pk_diag(t->r, "move_pages node %d -> %d: %zu of %zu pages moved%s%s",
-		from, to, moved, t->npages,
-		first_bad != (size_t)-1 ? ", first refusal: " : "",
-		first_bad != (size_t)-1 ? strerror(-status[first_bad]) : "");
-	if (holds_no_reference(t) && moved != t->npages)
-		pk_fail(t->r, "move_pages left page %zu on node %d (status %d: %s) although the ODP MR holds no page reference",
-			first_bad, status[first_bad] >= 0 ? status[first_bad] : from,
-			status[first_bad],
-			status[first_bad] < 0 ? strerror(-status[first_bad]) : "not moved");
+	if (first_bad == (size_t)-1) {
+		pk_diag(t->r, "move_pages node %d -> %d: %zu of %zu pages moved",
+			from, to, moved, t->npages);
+	} else {
+		/* tail pages of a THP report -EBUSY yet move with the head */
+		const char *why = target[first_bad] < 0 ?
+				  strerror(-target[first_bad]) : "not moved";
+
+		pk_diag(t->r, "move_pages node %d -> %d: %zu of %zu pages moved, page %zu stayed on node %d (%s)",
+			from, to, moved, t->npages, first_bad,
+			status[first_bad], why);
+		if (holds_no_reference(t))
+			pk_fail(t->r, "move_pages left page %zu on node %d (%s) although the device holds no page reference",
+				first_bad, status[first_bad], why);
+	}
 	ret = 0;
 out:
 	free(pages);
@@ -626,7 +655,7 @@ out:
 
 static int thp_split_begin(struct pk_tc *t)
 {
-	size_t before = pk_count_kpf(t, PK_KPF_THP), after;
+	size_t before = pk_count_kpf(t, &t->b, PK_KPF_THP), after;
 	char req[128];
 
 	/* PMD split: change the protection of one subpage and back */
@@ -642,7 +671,7 @@ static int thp_split_begin(struct pk_tc *t)
 	if (!access(SPLIT_DEBUGFS, W_OK) &&
 	    pk_write_file(SPLIT_DEBUGFS, req, t->err, sizeof(t->err)))
 		pk_diag(t->r, "%s", t->err);
-	after = pk_count_kpf(t, PK_KPF_THP);
+	after = pk_count_kpf(t, &t->b, PK_KPF_THP);
 	pk_diag(t->r, "THP split: %zu -> %zu pages in large folios, AnonHugePages %ld kB",
 		before, after, pk_smaps_field_kb(t->b.addr, "AnonHugePages"));
 	return 0;
@@ -659,7 +688,7 @@ static int collapse_begin(struct pk_tc *t)
 		/* a refusal (EAGAIN for a pinned page) is a result */
 		pk_diag(t->r, "MADV_COLLAPSE refused: %s", strerror(errno));
 		if (holds_no_reference(t))
-			pk_fail(t->r, "MADV_COLLAPSE refused (%s) although the ODP MR holds no page reference",
+			pk_fail(t->r, "MADV_COLLAPSE refused (%s) although the device holds no page reference",
 				strerror(errno));
 		return 0;
 	}
@@ -725,7 +754,11 @@ int pk_disturb_begin(struct pk_tc *t, unsigned int round)
 		return fork_begin(t);
 	case PK_DIST_MPROTECT:
 		if (mprotect(t->b.addr, t->b.len, PROT_READ) ||
-		    mprotect(t->b.addr, t->b.len, PROT_READ | PROT_WRITE)) {
+		    mprotect(t->b.addr, t->b.len, PROT_READ | PROT_WRITE) ||
+		    (t->have_twin &&
+		     (mprotect(t->twin.addr, t->b.len, PROT_READ) ||
+		      mprotect(t->twin.addr, t->b.len,
+			       PROT_READ | PROT_WRITE)))) {
 			pk_fail(t->r, "mprotect: %s", strerror(errno));
 			return -1;
 		}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* --filter: comma-separated shell globs, '!' excludes. */
+/* --filter: shell globs separated by ',' or '|', '!' excludes. */
 #include <fnmatch.h>
 #include <string.h>
 
@@ -13,7 +13,7 @@ bool pk_filter_match(const char *filter, const char *name)
 	if (!filter || !*filter)
 		return true;
 	while (*p) {
-		const char *end = strchr(p, ',');
+		const char *end = strpbrk(p, ",|");
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		char glob[PK_NAME_MAX * 2];
 		bool exclude = false;

@@ -27,7 +27,18 @@ struct pk_tc {
 	struct pk_result *r;
 	struct pk_vehicle v;
 	struct pk_buf b;
+	/*
+	 * The twin: the same backing with the same history but no device.
+	 * A copy is the device's doing only if the twin was not copied.
+	 */
+	struct pk_buf twin;
+	bool have_twin;
+	uint64_t *pm_twin;
 	struct ibv_mr *mr;
+	uint8_t *scratch;	/* device side: probe i at i * page */
+	int dev_fd;		/* gup_test or hmm_dmirror */
+	uint8_t *gup_buf;	/* PIN_LONGTERM_TEST_READ copies everything */
+	bool gup_pinned;
 	size_t page;
 	size_t npages;
 	uint8_t *expect;	/* what both the CPU and the device must see */
@@ -39,6 +50,7 @@ struct pk_tc {
 	bool soft_dirty_ok;	/* the kernel tracks soft-dirty */
 	uint64_t *pm_base;	/* pagemap at the baseline */
 	uint64_t *kpf_base;	/* kpageflags of the baseline PFNs */
+	size_t base_shared;	/* baseline pages that share a PFN */
 	uint8_t *dev_wrote;	/* per page: device wrote since the disturbance */
 	size_t *probe;		/* the pages data moves through (sorted) */
 	size_t nprobe;
@@ -54,17 +66,30 @@ struct pk_tc {
 /* mem.c */
 size_t pk_backing_len(enum pk_backing b);
 /*
- * Map the backing and give it its initial content, which is also copied
- * into @expect.  Returns 0, 1 when skipped (reason in @r) or -1 when
- * failed (reason in @r).
+ * Map @b as the case's backing and give it the initial content of @expect
+ * (the caller fills it; KSM makes it page-periodic).  Returns 0, 1 when
+ * skipped (reason in t->r) or -1 when failed (reason in t->r).
  */
-int pk_buf_create(struct pk_tc *t);
+int pk_buf_create(struct pk_tc *t, struct pk_buf *b);
 void pk_buf_destroy(struct pk_buf *b);
 int pk_write_file(const char *path, const char *val, char *err, size_t len);
 int pk_read_file(const char *path, char *buf, size_t len);
 /* Let ksmd run until @done returns true or @secs pass. */
 bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs);
-size_t pk_count_kpf(struct pk_tc *t, unsigned int bit);
+size_t pk_count_kpf(struct pk_tc *t, const struct pk_buf *b, unsigned int bit);
+/* Pages of the buffer that share their PFN with another (KSM merged). */
+size_t pk_count_merged(struct pk_tc *t);
+
+/* device.c: attach 0 ok, 1 skipped, -1 failed; I/O 0 or -1 (t->err) */
+bool pk_kind_is_rdma(enum pk_kind k);
+bool pk_kind_holds_no_ref(enum pk_kind k);
+const char *pk_device_read_name(const struct pk_tc *t);
+const char *pk_device_write_name(const struct pk_tc *t);
+int pk_device_attach(struct pk_tc *t);
+void pk_device_detach(struct pk_tc *t);
+int pk_device_read(struct pk_tc *t, const struct pk_xfer *x, size_t n);
+int pk_device_write(struct pk_tc *t, const struct pk_xfer *x, size_t n);
+int pk_device_fadd(struct pk_tc *t, size_t off, uint64_t add, uint64_t *old);
 
 /* disturb.c: 0 ok, 1 skipped (reason in t->r), -1 failed */
 int pk_disturb_begin(struct pk_tc *t, unsigned int round);
@@ -72,6 +97,7 @@ int pk_disturb_end(struct pk_tc *t, unsigned int round);
 void pk_disturb_cleanup(struct pk_tc *t);
 
 /* case.c */
+const char *pk_when(const struct pk_tc *t);
 int pk_pagemap_snapshot(struct pk_tc *t, uint64_t *out);
 void pk_fill_probes(struct pk_tc *t, uint8_t *dst, uint64_t seed);
 void pk_copy_probes(struct pk_tc *t, uint8_t *dst, const uint8_t *src);

@@ -118,32 +118,26 @@ static void thp_settings(char *buf, size_t len)
 		 df);
 }
 
-size_t pk_count_kpf(struct pk_tc *t, unsigned int bit)
+size_t pk_count_kpf(struct pk_tc *t, const struct pk_buf *b, unsigned int bit)
 {
 	uint64_t *pm = calloc(t->npages, sizeof(*pm));
+	uint64_t *fl = calloc(t->npages, sizeof(*fl));
 	size_t i, n = 0;
 
-	if (!pm || t->kpf_fd < 0 || pk_pagemap_snapshot(t, pm)) {
-		free(pm);
-		return 0;
-	}
-	for (i = 0; i < t->npages; i++) {
-		struct pk_pme e;
-		uint64_t f;
-
-		pk_pme_decode(pm[i], &e);
-		if (e.pfn && !pk_kpageflags_read(t->kpf_fd, e.pfn, &f) &&
-		    pk_kpf_test(f, bit))
-			n++;
+	if (pm && fl && t->kpf_fd >= 0 &&
+	    !pk_pagemap_read(t->pm_fd, b->addr, t->npages, t->page, pm) &&
+	    !pk_kpageflags_read_many(t->kpf_fd, pm, t->npages, fl)) {
+		for (i = 0; i < t->npages; i++)
+			n += pk_kpf_test(fl[i], bit);
 	}
 	free(pm);
+	free(fl);
 	return n;
 }
 
 /* Anonymous THP, faulted in and checked to be PMD-mapped. */
-static int make_thp(struct pk_tc *t)
+static int make_thp(struct pk_tc *t, struct pk_buf *b)
 {
-	struct pk_buf *b = &t->b;
 	char why[256];
 	long kb;
 
@@ -188,9 +182,8 @@ static int mthp_set(const char *val, char *old, size_t oldlen, char *err,
 	return pk_write_file(MTHP_64K, val, err, errlen);
 }
 
-static int make_mthp(struct pk_tc *t)
+static int make_mthp(struct pk_tc *t, struct pk_buf *b)
 {
-	struct pk_buf *b = &t->b;
 	char old[32], err[PK_ERR_MAX];
 	size_t n;
 
@@ -209,7 +202,7 @@ static int make_mthp(struct pk_tc *t)
 		pk_skip(t->r, "cannot verify mTHP: /proc/kpageflags unreadable (needs root)");
 		return 1;
 	}
-	n = pk_count_kpf(t, PK_KPF_THP);
+	n = pk_count_kpf(t, b, PK_KPF_THP);
 	if (n != t->npages) {
 		pk_skip(t->r, "no 64 KiB mTHP after the fault: %zu of %zu pages are in a large folio (kpageflags THP)",
 			n, t->npages);
@@ -218,9 +211,20 @@ static int make_mthp(struct pk_tc *t)
 	return 0;
 }
 
+size_t pk_count_merged(struct pk_tc *t)
+{
+	uint64_t *pm = calloc(t->npages, sizeof(*pm));
+	size_t n = 0;
+
+	if (pm && !pk_pagemap_snapshot(t, pm))
+		n = pk_count_shared_pfns(pm, t->npages);
+	free(pm);
+	return n;
+}
+
 static bool ksm_all_merged(struct pk_tc *t)
 {
-	return pk_count_kpf(t, PK_KPF_KSM) == t->npages;
+	return pk_count_merged(t) == t->npages;
 }
 
 bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs)
@@ -259,9 +263,8 @@ bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs)
 	return ok;
 }
 
-static int make_ksm(struct pk_tc *t)
+static int make_ksm(struct pk_tc *t, struct pk_buf *b)
 {
-	struct pk_buf *b = &t->b;
 	char run[32];
 
 	if (map_aligned(b, SMALL_LEN, 4096, 0, t->r))
@@ -274,8 +277,8 @@ static int make_ksm(struct pk_tc *t)
 		pk_skip(t->r, "no %s/run: kernel without CONFIG_KSM", KSM_SYSFS);
 		return 1;
 	}
-	if (t->kpf_fd < 0) {
-		pk_skip(t->r, "cannot verify KSM merging: /proc/kpageflags unreadable (needs root)");
+	if (!t->pfn_visible) {
+		pk_skip(t->r, "cannot verify KSM merging: /proc/self/pagemap hides PFNs (needs CAP_SYS_ADMIN)");
 		return 1;
 	}
 	if (madvise(b->addr, b->len, MADV_MERGEABLE)) {
@@ -284,15 +287,14 @@ static int make_ksm(struct pk_tc *t)
 	}
 	if (!pk_ksm_wait(t, ksm_all_merged, 3.0)) {
 		pk_skip(t->r, "ksmd did not merge the %zu identical pages within 3 s (%zu merged)",
-			t->npages, pk_count_kpf(t, PK_KPF_KSM));
+			t->npages, pk_count_merged(t));
 		return 1;
 	}
 	return 0;
 }
 
-static int make_hugetlb(struct pk_tc *t)
+static int make_hugetlb(struct pk_tc *t, struct pk_buf *b)
 {
-	struct pk_buf *b = &t->b;
 	char free_pages[32] = "?";
 
 	pk_read_file(HUGETLB_FREE, free_pages, sizeof(free_pages));
@@ -312,9 +314,8 @@ static int make_hugetlb(struct pk_tc *t)
 	return 0;
 }
 
-static int make_memfd(struct pk_tc *t, bool shared)
+static int make_memfd(struct pk_tc *t, struct pk_buf *b, bool shared)
 {
-	struct pk_buf *b = &t->b;
 	size_t off;
 
 	b->fd = memfd_create(shared ? "pinkit-shared" : "pinkit-private",
@@ -358,14 +359,13 @@ static int make_memfd(struct pk_tc *t, bool shared)
 	return 0;
 }
 
-int pk_buf_create(struct pk_tc *t)
+int pk_buf_create(struct pk_tc *t, struct pk_buf *b)
 {
-	struct pk_buf *b = &t->b;
 	int ret;
 
 	b->backing = t->c->backing;
 	b->fd = -1;
-	pk_fill_probes(t, t->expect, t->seed++);
+	b->len = pk_backing_len(b->backing);
 
 	switch (b->backing) {
 	case PK_BACK_ANON_4K:
@@ -382,9 +382,9 @@ int pk_buf_create(struct pk_tc *t)
 		memset(t->expect, 0, b->len);
 		return 0;
 	case PK_BACK_ANON_THP:
-		return make_thp(t);
+		return make_thp(t, b);
 	case PK_BACK_ANON_THP_PTE:
-		ret = make_thp(t);
+		ret = make_thp(t, b);
 		if (ret)
 			return ret;
 		/* PTE-map the THP: change one subpage's protection and back */
@@ -399,22 +399,22 @@ int pk_buf_create(struct pk_tc *t)
 			pk_skip(t->r, "the THP stayed PMD-mapped after a partial mprotect");
 			return 1;
 		}
-		if (t->kpf_fd >= 0 && pk_count_kpf(t, PK_KPF_THP) != t->npages) {
+		if (t->kpf_fd >= 0 && pk_count_kpf(t, b, PK_KPF_THP) != t->npages) {
 			pk_skip(t->r, "the THP was split instead of PTE-mapped (%zu of %zu pages still THP)",
-				pk_count_kpf(t, PK_KPF_THP), t->npages);
+				pk_count_kpf(t, b, PK_KPF_THP), t->npages);
 			return 1;
 		}
 		return 0;
 	case PK_BACK_ANON_MTHP:
-		return make_mthp(t);
+		return make_mthp(t, b);
 	case PK_BACK_HUGETLB_2M:
-		return make_hugetlb(t);
+		return make_hugetlb(t, b);
 	case PK_BACK_MEMFD_SHARED:
-		return make_memfd(t, true);
+		return make_memfd(t, b, true);
 	case PK_BACK_TMPFS_PRIVATE:
-		return make_memfd(t, false);
+		return make_memfd(t, b, false);
 	case PK_BACK_KSM:
-		return make_ksm(t);
+		return make_ksm(t, b);
 	default:
 		pk_fail(t->r, "internal: unknown backing %d", b->backing);
 		return -1;

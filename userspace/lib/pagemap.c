@@ -47,6 +47,36 @@ int pk_pagemap_read(int fd, const void *addr, size_t npages, size_t page_size,
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t pk_count_shared_pfns(const uint64_t *pm, size_t n)
+{
+	uint64_t *pfn = malloc(n * sizeof(*pfn));
+	size_t i, m = 0, shared = 0;
+
+	if (!pfn)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct pk_pme e;
+
+		pk_pme_decode(pm[i], &e);
+		if (e.pfn)
+			pfn[m++] = e.pfn;
+	}
+	qsort(pfn, m, sizeof(*pfn), cmp_u64);
+	for (i = 0; i < m; i++)
+		if ((i && pfn[i - 1] == pfn[i]) ||
+		    (i + 1 < m && pfn[i + 1] == pfn[i]))
+			shared++;
+	free(pfn);
+	return shared;
+}
+
 int pk_kpageflags_read(int fd, uint64_t pfn, uint64_t *flags)
 {
 	ssize_t n = pread(fd, flags, sizeof(*flags),
@@ -57,6 +87,43 @@ int pk_kpageflags_read(int fd, uint64_t pfn, uint64_t *flags)
 	if (n >= 0)
 		errno = EIO;
 	return -1;
+}
+
+int pk_kpageflags_read_many(int fd, const uint64_t *pm, size_t n,
+			    uint64_t *flags)
+{
+	size_t i = 0;
+
+	memset(flags, 0, n * sizeof(*flags));
+	while (i < n) {
+		struct pk_pme e;
+		size_t run = 1;
+		ssize_t got;
+
+		pk_pme_decode(pm[i], &e);
+		if (!e.pfn) {
+			i++;
+			continue;
+		}
+		/* THPs and hugetlb pages are runs of consecutive PFNs */
+		while (i + run < n) {
+			struct pk_pme f;
+
+			pk_pme_decode(pm[i + run], &f);
+			if (f.pfn != e.pfn + run)
+				break;
+			run++;
+		}
+		got = pread(fd, flags + i, run * sizeof(*flags),
+			    (off_t)(e.pfn * sizeof(uint64_t)));
+		if (got != (ssize_t)(run * sizeof(*flags))) {
+			if (got >= 0)
+				errno = EIO;
+			return -1;
+		}
+		i += run;
+	}
+	return 0;
 }
 
 char *pk_kpf_describe(uint64_t flags, char *buf, size_t len)
@@ -90,8 +157,11 @@ char *pk_kpf_describe(uint64_t flags, char *buf, size_t len)
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s", used ? "|" : "",
 			     names[i].name);
-		if (n < 0 || (size_t)n >= len - used)
+		if (n < 0 || (size_t)n >= len - used) {
+			/* no half flag names: cut at the last whole one */
+			buf[used] = '\0';
 			break;
+		}
 		used += (size_t)n;
 	}
 	if (!used)

@@ -190,7 +190,7 @@ int pk_junit_write(FILE *f, const char *suite, const struct pk_report_entry *e,
 			if (r->status == PK_FAIL) {
 				fprintf(f, "      <failure message=\"");
 				pk_xml_escape(f, r->reason);
-				fprintf(f, "\" type=\"incoherent\">");
+				fprintf(f, "\" type=\"invariant\">");
 				pk_xml_escape(f, r->diag);
 				fprintf(f, "</failure>\n");
 			} else if (r->status == PK_SKIP) {

@@ -134,6 +134,12 @@ int pk_dev_probe(const char *want, int gid, struct pk_dev_info *info,
 
 	memset(info, 0, sizeof(*info));
 	list = ibv_get_device_list(&num);
+	if (!list && errno == ENOSYS) {
+		snprintf(err, errlen,
+			 "no RDMA support in this kernel: ibv_get_device_list: %s (no /sys/class/infiniband_verbs); load ib_uverbs and the NIC's RDMA driver, or soft-RoCE: 'modprobe rdma_rxe && rdma link add rxe0 type rxe netdev eth0'",
+			 strerror(errno));
+		return -1;
+	}
 	if (!list) {
 		snprintf(err, errlen,
 			 "cannot list RDMA devices: ibv_get_device_list: %s (load ib_uverbs and the device driver, e.g. 'modprobe rdma_rxe')",
@@ -231,7 +237,10 @@ int pk_dev_probe(const char *want, int gid, struct pk_dev_info *info,
 				 info->name,
 				 attr.odp_caps.per_transport_caps.rc_odp_caps);
 	}
-	ret = 0;
+	info->ibdev = dev;
+	ibv_close_device(ctx);
+	/* keep @list: forked case processes open info->ibdev from it */
+	return 0;
 out_close:
 	ibv_close_device(ctx);
 out_list:
@@ -304,12 +313,14 @@ static void cq_drain(struct pk_vehicle *v)
 		;
 }
 
-int pk_vehicle_reconnect(struct pk_vehicle *v, char *err, size_t errlen)
+/* (Re)connect the two QPs; new QPs are in RESET already. */
+static int connect_qps(struct pk_vehicle *v, bool fresh, char *err,
+		       size_t errlen)
 {
 	struct ibv_qp_attr reset = { .qp_state = IBV_QPS_RESET };
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && !fresh; i++) {
 		if (ibv_modify_qp(v->qp[i], &reset, IBV_QP_STATE)) {
 			snprintf(err, errlen, "cannot reset QP %u: ibv_modify_qp(RESET): %s",
 				 v->qp[i]->qp_num, strerror(errno));
@@ -343,6 +354,11 @@ fail:
 	return 0;
 }
 
+int pk_vehicle_reconnect(struct pk_vehicle *v, char *err, size_t errlen)
+{
+	return connect_qps(v, false, err, errlen);
+}
+
 int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 		    size_t scratch_len, char *err, size_t errlen)
 {
@@ -355,21 +371,27 @@ int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 	v->timeout_ms = 5000;
 	v->psn = (uint32_t)getpid() & 0xffffff;
 
-	list = ibv_get_device_list(&num);
-	if (!list) {
-		snprintf(err, errlen, "ibv_get_device_list: %s", strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < num; i++) {
-		if (!strcmp(ibv_get_device_name(list[i]), info->name)) {
-			v->ctx = ibv_open_device(list[i]);
-			break;
+	if (info->ibdev) {
+		v->ctx = ibv_open_device(info->ibdev);
+		i = num = 0;
+	} else {
+		list = ibv_get_device_list(&num);
+		if (!list) {
+			snprintf(err, errlen, "ibv_get_device_list: %s",
+				 strerror(errno));
+			return -1;
 		}
+		for (i = 0; i < num; i++) {
+			if (!strcmp(ibv_get_device_name(list[i]), info->name)) {
+				v->ctx = ibv_open_device(list[i]);
+				break;
+			}
+		}
+		ibv_free_device_list(list);
 	}
-	ibv_free_device_list(list);
 	if (!v->ctx) {
 		snprintf(err, errlen, "cannot open RDMA device %s: %s",
-			 info->name, i == num ? "it disappeared" :
+			 info->name, i == num && num ? "it disappeared" :
 			 strerror(errno));
 		return -1;
 	}
@@ -441,7 +463,7 @@ int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 			 scratch_len, strerror(errno));
 		goto err_scratch;
 	}
-	if (pk_vehicle_reconnect(v, err, errlen))
+	if (connect_qps(v, true, err, errlen))
 		goto err_mr;
 	return 0;
 
