@@ -20,7 +20,7 @@ space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
 GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
 
-.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop compare
+.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop compare plain
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -50,6 +50,12 @@ run: initramfs
 # make stock: Debian's prebuilt kernel of the same version, same suite.
 stock: userspace
 	@tests/vm/stock.sh $(KVER) $(GUESTARG)
+
+# The vendor's view: the bare binary with only --device rxe0 must give the
+# verdicts `make run` gave (run it first).
+plain: initramfs
+	@k=$$(kernel/scripts/build.sh); \
+	tests/vm/plain.sh "$$k" $(INITRD) $(OUT)/run-$(RUNNAME)/results/ktap
 
 unit: deps
 	@$(MAKE) -s -C tests/unit check

@@ -32,6 +32,7 @@ stage()
 stage unit make -s unit
 stage selftest make -s selftest
 stage vm-6.12 make -s run KVER=6.12
+stage plain-6.12 make -s plain KVER=6.12
 stage vm-6.1 make -s run KVER=6.1
 
 printf '\n%-22s %5s %5s %5s\n' stage pass fail skip

@@ -10,6 +10,8 @@
 #   pinkit.control=NAME  after the suite, set /sys/kernel/debug/NAME to 1 and
 #                        run it again into /results/control (the negative-
 #                        control kernel switch); set it back to 0 after
+#   pinkit.plain=1       run the suite as a vendor would on a real NIC: the
+#                        bare binary, an empty environment, `--device rxe0`
 #   pinkit.selftest=X    harness self-tests: panic | hang | crash | silent
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin:/sbin:/usr/sbin
@@ -77,6 +79,8 @@ suite()
 		# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
 		sh -c 'printf "KTAP version 1\n1..3\nok 1 selftest/first\n"; kill -SEGV $$' \
 			2>"$1/stderr" | tee "$1/ktap"
+	elif [ "$(arg pinkit.plain)" = 1 ]; then
+		env -i /usr/bin/pinkit run --device rxe0 2>"$1/stderr" | tee "$1/ktap"
 	else
 		# shellcheck disable=SC2086
 		/usr/bin/pinkit run --junit "$1/guest-junit.xml" $run_args \
