@@ -22,11 +22,9 @@ for f in "$stock" "$patched" "$knob"; do
 	[ -f "$f" ] || die "no results in $f: see $out/compare-stock.log and $out/compare-run.log"
 done
 
-# results FILE - "case result" per line: pass, FAIL or skip.
 results()
 {
-	awk '/^ok [0-9]+ / { print $3, ($0 ~ /# SKIP/ ? "skip" : "pass") }
-	     /^not ok [0-9]+ / { print $4, "FAIL" }' "$1" | sort -k1,1
+	"$(dirname "$0")/ktap-results.sh" "$1"
 }
 
 join -a1 -e- -o 0,1.2,2.2 <(results "$patched") <(results "$stock") |

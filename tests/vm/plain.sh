@@ -15,9 +15,11 @@ got=$out/plain/results/ktap
 
 results()
 {
-	awk '/^ok [0-9]+ / { print $3, ($0 ~ /# SKIP/ ? "skip" : "pass") }
-	     /^not ok [0-9]+ / { print $4, "fail" }' "$1" | sort -k1,1
+	"$(dirname "$0")/ktap-results.sh" "$1"
 }
+nref=$(results "$ref" | wc -l) ngot=$(results "$got" | wc -l)
+[ "$nref" -ge "$ngot" ] || die "the reference run ($ref) has $nref cases," \
+	"the plain run $ngot: run \`make run\` without ARGS first"
 join -a1 -a2 -e missing -o 0,1.2,2.2 <(results "$ref") <(results "$got") | awk '
 	{ n++; if ($2 == $3) { ok++; next }
 	  printf "# %s: harness run %s, plain run %s\nnot ok %d plain/%s\n", $1, $2, $3, n, $1; bad++ }
