@@ -20,12 +20,13 @@ space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
 GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
 
-.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop compare plain
+.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop compare plain audit audit-test
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
 	@echo "make check    host unit tests + harness self-tests + the suite in the VM"
 	@echo "make stock    the same suite on Debian's prebuilt kernel of KVER"
+	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
 	@echo "options: KVER=6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
 # The Debian packages every step below needs; installed when missing.
@@ -77,6 +78,24 @@ clean:
 bench-loop:
 	@tests/bench/loop.sh
 
+# Figures for rxe ODP: perftest pinned vs --odp in the guest.
+bench: userspace
+	@k=$$(kernel/scripts/build.sh); tests/bench/perftest.sh "$$k"
+
 # The proof table: stock Debian kernel / patched / patched + legacy_cow.
 compare: userspace
 	@tests/vm/compare.sh $(KVER)
+
+# make audit: list the mmu-notifier users of a kernel tree (KSRC=tree), of a
+# driver's source (DIR=dir-or-file) or, by default, of the pristine Debian
+# source of KVER, and how they get pages; exit 1 if one keeps FOLL_GET
+# references.  AUDIT_ARGS passes options (--only PATH, --text, ...).
+audit:
+	@scripts/deps.sh audit
+	@DIR="$(DIR)" AUDIT_ARGS="$(AUDIT_ARGS)" drivers/audit/audit.sh
+
+# make audit-test: the audit on its fixtures, on radeon pristine/patched and
+# on KVM; last line "N passed, N failed, N skipped".
+audit-test:
+	@scripts/deps.sh audit
+	@drivers/audit/test.sh

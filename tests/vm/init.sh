@@ -7,6 +7,7 @@
 # Kernel command line knobs (pinkit.*), set by tests/vm/boot.sh:
 #   pinkit.run=ARGS      arguments for `pinkit run` (',' stands for ' ')
 #   pinkit.mode=probe    print the boot marker and power off (KVM probe)
+#   pinkit.mode=bench    run /bench (perftest) instead of the suite
 #   pinkit.control=NAME  after the suite, set /sys/kernel/debug/NAME to 1 and
 #                        run it again into /results/control (the negative-
 #                        control kernel switch); set it back to 0 after
@@ -67,6 +68,11 @@ rdma link add rxe0 type rxe netdev eth0 ||
 # Resources some backings and disturbances need: hugetlb pages and swap.
 echo 32 > /proc/sys/vm/nr_hugepages 2>/dev/null
 [ -b /dev/vdb ] && mkswap /dev/vdb >/dev/null && swapon /dev/vdb
+
+if [ "$(arg pinkit.mode)" = bench ]; then
+	/bench | tee /results/bench
+	finish 0
+fi
 
 run_args=$(arg pinkit.run | tr ',' ' ')
 set -o pipefail
