@@ -26,8 +26,8 @@ timed()
 	secs[$name]=$(echo "$t1 - $t0" | bc)
 }
 
-make -s run OUT="$work/out" ARGS="--filter smoke/*" >/dev/null 2>&1 || true
-timed warm make -s run OUT="$work/out" ARGS="--filter smoke/*"
+make -s run OUT="$work/out" CONTROL= ARGS="--filter smoke/*" >/dev/null 2>&1 || true
+timed warm make -s run OUT="$work/out" CONTROL= ARGS="--filter smoke/*"
 boot=$(sed -n 's/.*under QEMU.* done in \([0-9.]*\) s/\1/p' "$work/warm.log" | tail -n1)
 
 dirs=()
@@ -39,17 +39,17 @@ done
 first=$(grep -v '^#' "$work/kernel/series" | grep -m1 . || true)
 if [ -n "$first" ]; then
 	sed -i '0,/^---$/s//Benchmark edit.\n---/' "$work/kernel/$first"
-	timed edit make -s run OUT="$work/out" PATCHDIRS="${dirs[*]}" ARGS="--filter smoke/*"
+	timed edit make -s run OUT="$work/out" CONTROL= PATCHDIRS="${dirs[*]}" ARGS="--filter smoke/*"
 fi
 if [ "${COLD:-0}" = 1 ]; then
 	timed cold env PINKIT_CACHE="$work/cache" CCACHE_DIR="$work/ccache" \
-		make -s run OUT="$work/out" ARGS="--filter smoke/*"
+		make -s run OUT="$work/out" CONTROL= ARGS="--filter smoke/*"
 fi
 
-printf '%-34s %10s %10s\n' figure seconds target
-printf '%-34s %10.1f %10s\n' "make run, nothing changed" "${secs[warm]}" -
-[ -n "${secs[edit]:-}" ] && printf '%-34s %10.1f %10s\n' "make run after editing $first" "${secs[edit]}" 90
+printf '%-44s %10s %10s\n' figure seconds target
+printf '%-44s %10.1f %10s\n' "make run, nothing changed" "${secs[warm]}" -
+[ -n "${secs[edit]:-}" ] && printf '%-44s %10.1f %10s\n' "make run after editing patch 1" "${secs[edit]}" 90
 [ -n "$first" ] || echo "(no patch in kernel/patches/$ver/series: edit figure not measured)"
-printf '%-34s %10.1f %10s\n' "QEMU boot to verdict (TCG)" "${boot:-0}" 15
-[ -n "${secs[cold]:-}" ] && printf '%-34s %10.1f %10s\n' "cold make run (empty cache)" "${secs[cold]}" 420
+printf '%-44s %10.1f %10s\n' "QEMU boot to verdict (TCG)" "${boot:-0}" 15
+[ -n "${secs[cold]:-}" ] && printf '%-44s %10.1f %10s\n' "cold make run (empty cache)" "${secs[cold]}" 420
 true
