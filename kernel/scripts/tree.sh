@@ -3,8 +3,10 @@
 #
 # Env: KVER (6.12|6.1) or KSRC (any kernel tree); PATCHES=none skips the
 # series; PATCHDIRS="dir..." applies these series directories instead of
-# kernel/patches/<ver> and drivers/patches/<ver>.  The pristine source is unpacked once into the cache; the patched
-# tree lives at a fixed path per source so ccache keeps hitting.  A changed
+# kernel/patches/<ver> and drivers/patches/<ver>.  The pristine source is
+# unpacked once into the cache (a KSRC tree is copied, and copied again when
+# any of its files changes); the patched tree lives at a fixed path per
+# source so ccache keeps hitting.  A changed
 # series is never applied on top of an already patched tree: every file the
 # previous series touched is first restored from the pristine copy (with a
 # fresh mtime, so make rebuilds it), then the new series is applied.
@@ -33,6 +35,9 @@ if [ -n "${KSRC:-}" ]; then
 		"(no Makefile with PATCHLEVEL, Kconfig, arch/x86 or" \
 		"scripts/kconfig/merge_config.sh); point KSRC at the top of one"
 	pristine=$(cd "$KSRC" && pwd)
+	[ -f "$pristine/.config" ] || [ -d "$pristine/include/config" ] &&
+		die "KSRC=$KSRC has been configured or built in place, so an out-of-tree" \
+			"build refuses it; run 'make mrproper' there or use a clean tree"
 	ver=$(tree_version "$pristine")
 	name=ksrc-$(echo "$pristine" | sha256sum | cut -c1-12)
 else
@@ -98,6 +103,14 @@ files_of()
 		grep -v '^/dev/null$' | sort -u
 }
 
+# A KSRC tree that changed since it was copied is copied afresh.
+if [ -n "${KSRC:-}" ] && [ -f "$tree/.pinkit-touched" ] &&
+   [ -n "$(find "$pristine" -path "$pristine/.git" -prune -o -type f \
+		-newer "$tree/.pinkit-copied" -print -quit 2>/dev/null)" ]; then
+	note "$KSRC changed since it was copied: copying it again"
+	rm -f "$tree/.pinkit-touched" "$tree/.pinkit-state"
+fi
+
 if [ -f "$tree/.pinkit-state" ] && [ "$(cat "$tree/.pinkit-state")" = "$want" ]; then
 	echo "$tree"
 	exit 0
@@ -111,7 +124,10 @@ if [ ! -f "$tree/.pinkit-touched" ]; then
 	# mtimes of the copy: drop the build directories of this tree.
 	rm -rf "$PINKIT_CACHE/build/$(basename "$tree")"-*
 	mkdir -p "$(dirname "$tree")"
-	cp -a "$pristine" "$tree.tmp"
+	rm -rf "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	touch "$tree.tmp/.pinkit-copied"
+	tar -C "$pristine" --exclude=./.git -cf - . | tar -C "$tree.tmp" -xf -
 	rm -f "$tree.tmp/.pinkit-unpacked"
 	: > "$tree.tmp/.pinkit-touched"
 	mv "$tree.tmp" "$tree"

@@ -60,6 +60,20 @@ series_switch()
 		[ "$t/mm/rmap.c" -nt "$fake/mm/rmap.c" ] && echo "tree switched cleanly"
 }
 
+# ksrc_edit - a file edited in KSRC after it was copied reaches the tree.
+ksrc_edit()
+{
+	local t
+	patch_series "$work/c" 'int a;' 'int d;'
+	t=$(KSRC="$fake" PATCHDIRS="$work/c" PINKIT_CACHE="$work/cache" kernel/scripts/tree.sh) &&
+		sleep 1 && echo 'int q;' > "$fake/mm/new.c" &&
+		t=$(KSRC="$fake" PATCHDIRS="$work/c" PINKIT_CACHE="$work/cache" \
+			kernel/scripts/tree.sh 2>"$work/edit.err") &&
+		grep -q 'changed since it was copied' "$work/edit.err" &&
+		grep -qx 'int q;' "$t/mm/new.c" && grep -qx 'int d;' "$t/mm/gup.c" &&
+		echo "edit reached the tree"
+}
+
 # A kernel tree that is one only on the surface, and a bad patch for it.
 fake=$work/linux
 mkdir -p "$fake/arch/x86" "$fake/scripts/kconfig" "$fake/mm"
@@ -79,7 +93,7 @@ initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-pinkit.gz
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..11"
+echo "1..13"
 expect fail kver-unknown 'KVER=5.4 is not supported.*KSRC=' \
 	make -s run KVER=5.4
 expect fail ksrc-missing 'does not exist' \
@@ -89,6 +103,12 @@ expect fail ksrc-not-a-tree 'is not a Linux kernel source tree' \
 expect fail patch-does-not-apply '0001-mm-gup-nothing.patch does not apply .*mm/gup.c' \
 	env KSRC="$fake" PATCHDIRS="$work/series" PINKIT_CACHE="$work/cache" kernel/scripts/tree.sh
 expect ok series-switch-starts-pristine 'tree switched cleanly' series_switch
+expect ok ksrc-edit-is-picked-up 'edit reached the tree' ksrc_edit
+mkdir -p "$work/built"
+cp -a "$fake/." "$work/built/"
+touch "$work/built/.config"
+expect fail ksrc-built-in-place 'configured or built in place.*mrproper' \
+	env KSRC="$work/built" kernel/scripts/tree.sh
 expect fail package-cannot-install 'could not install: pinkit-no-such-package.*apt-get install' \
 	env PINKIT_EXTRA_PKGS=pinkit-no-such-package scripts/deps.sh build
 expect fail guest-panics 'kernel splat: Kernel panic' \
