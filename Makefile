@@ -20,7 +20,7 @@ space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
 GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
 
-.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop compare plain audit audit-test
+.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain audit audit-test
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"

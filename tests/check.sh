@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # check.sh - everything `make check` runs, stage by stage: host unit tests,
-# harness self-tests, the suite in the VM on the patched 6.12 kernel (with
+# harness self-tests, the mmu-notifier audit on its fixtures, the suite in the VM on the patched 6.12 kernel (with
 # the legacy_cow control pass in the same boot) and on the patched 6.1.  Each stage
 # ends with "N passed, N failed, N skipped"; the last line here is their sum.
 # A stage that ends without that line counts as one failure.
@@ -31,6 +31,7 @@ stage()
 
 stage unit make -s unit
 stage selftest make -s selftest
+stage audit make -s audit-test
 stage vm-6.12 make -s run KVER=6.12
 stage plain-6.12 make -s plain KVER=6.12
 stage vm-6.1 make -s run KVER=6.1

@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# test.sh - what `make audit-test` runs: the audit on its fixtures (one small
+# C file per verdict, each stating what it expects in "expect:" and "exit:"
+# lines), in Coccinelle and in text mode; on radeon from the pristine Debian
+# 6.12 source (must be flagged) and with drivers/patches/6.12 applied (must
+# be clean); on the whole 6.12 tree for KVM (fault path dropped, nested VMX
+# maps held).  Prints one "ok"/"not ok" line per case and ends with
+# "N passed, N failed, N skipped"; exit status non-zero on any failure.
+set -u
+. "$(dirname "$0")/../../scripts/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+audit=$here/pinkit-audit
+work=$(mktemp -d "${TMPDIR:-/tmp}/pinkit-audit-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0 skip=0 n=0
+
+ok()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+nok()
+{
+	local a
+	n=$((n + 1)) fail=$((fail + 1))
+	echo "not ok $n $1"
+	shift
+	for a in "$@"; do
+		printf '%s\n' "$a" | sed 's/^/# /'
+	done
+}
+skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
+
+# check JSON RULE... - python checks on an audit JSON file; prints the
+# failed rules, exit status 1 if any.  Rules:
+#   row VERDICT HELD FUNCTION [FILE-SUFFIX]   such a row exists
+#   norow VERDICT [FILE-PREFIX]                no row with that verdict there
+#   only-held FUNCTION...                      held-foll-get rows are exactly
+#                                              in these functions
+check()
+{
+	python3 - "$@" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = doc['rows']
+bad = []
+args = sys.argv[2:]
+i = 0
+while i < len(args):
+    r = args[i].split()
+    i += 1
+    if r[0] == 'row':
+        v, h, fn = r[1], r[2], r[3]
+        suf = r[4] if len(r) > 4 else ''
+        if not any(x['verdict'] == v and x['held_dropped'] == h and
+                   (x['function'] or '-') == fn and x['file'].endswith(suf)
+                   for x in rows):
+            bad.append('no row "%s %s %s%s"' % (v, h, fn,
+                       ' in *' + suf if suf else ''))
+    elif r[0] == 'norow':
+        pre = r[2] if len(r) > 2 else ''
+        hit = [x for x in rows if x['verdict'] == r[1] and
+               x['file'].startswith(pre)]
+        for x in hit:
+            bad.append('unexpected %s row: %s:%s %s(): %s' % (
+                r[1], x['file'], x['line'], x['function'], x['why']))
+    elif r[0] == 'only-held':
+        want = set(r[1:])
+        got = {x['function'] for x in rows if x['verdict'] == 'held-foll-get'}
+        if got != want:
+            bad.append('held-foll-get in %s, expected %s' %
+                       (sorted(got), sorted(want)))
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+EOF
+}
+
+# run_audit NAME JSON ARGS... - run the audit, keep its output in $work.
+run_audit()
+{
+	local name=$1 json=$2
+	shift 2
+	"$audit" "$@" --json "$json" > "$work/$name.out" 2>&1
+}
+
+# --- fixtures ----------------------------------------------------------
+fixture_case()
+{
+	local f=$1 mode=$2 base want rc rules=() why v h fn
+	base=$(basename "$f" .c)
+	want=$(sed -n 's/^ \* exit: *\([0-9]*\).*/\1/p' "$f")
+	while read -r v h fn; do
+		rules+=("row $v $h ${fn:--}")
+	done < <(sed -n 's/^ \* expect: *//p' "$f")
+	rules+=("only-held $(sed -n 's/^ \* expect: *held-foll-get held \([A-Za-z_0-9]*\).*/\1/p' "$f" | tr '\n' ' ')")
+	local opt=()
+	[ "$mode" = text ] && opt=(--text)
+	run_audit "$base-$mode" "$work/$base-$mode.json" --dir "$f" "${opt[@]}"
+	rc=$?
+	why=$(check "$work/$base-$mode.json" "${rules[@]}" 2>&1)
+	if [ "$rc" != "$want" ]; then
+		why="exit status $rc, expected $want${why:+; $why}"
+	fi
+	if [ -z "$why" ]; then
+		ok "fixture/$mode/$base"
+	else
+		nok "fixture/$mode/$base" "$why" "audit output:" \
+			"$(sed 's/^/  /' "$work/$base-$mode.out")"
+	fi
+}
+
+if command -v spatch >/dev/null; then
+	for f in "$here"/fixtures/*.c; do
+		fixture_case "$f" coccinelle
+	done
+else
+	for f in "$here"/fixtures/*.c; do
+		skp "fixture/coccinelle/$(basename "$f" .c)" "spatch not installed"
+	done
+fi
+for f in "$here"/fixtures/*.c; do
+	fixture_case "$f" text
+done
+
+# --- radeon from the Debian 6.12 source, pristine and patched -----------
+src612=$("$here/audit.sh" --pristine 6.12 2>"$work/pristine.err") || src612=
+
+# radeon_copy VER SRC DEST PATCH... - copy drivers/gpu/drm/radeon of SRC to
+# DEST and apply the patches (each only touches files it names).
+radeon_copy()
+{
+	local src=$2 dest=$3 p f
+	shift 3
+	mkdir -p "$dest/drivers/gpu/drm"
+	cp -a "$src/drivers/gpu/drm/radeon" "$dest/drivers/gpu/drm/"
+	for p in "$@"; do
+		while read -r f; do
+			[ -e "$dest/$f" ] || { mkdir -p "$dest/$(dirname "$f")"; cp -a "$src/$f" "$dest/$f"; }
+		done < <(sed -n 's|^+++ b/||p' "$p")
+		patch -s -p1 -d "$dest" < "$p" || return 1
+	done
+}
+
+# radeon_patches DIR - the patches of DIR/series that touch radeon.
+radeon_patches()
+{
+	local dir=$1 l
+	[ -f "$dir/series" ] || return 0
+	while read -r l; do
+		case $l in ''|'#'*) continue ;; esac
+		grep -q '^+++ b/drivers/gpu/drm/radeon/' "$dir/$l" && echo "$dir/$l"
+	done < "$dir/series"
+}
+
+for ver in 6.12 6.1; do
+	if [ "$ver" = 6.12 ]; then
+		src=$src612
+	else
+		src=$PINKIT_CACHE/src/linux-source-6.1
+		[ -f "$src/.pinkit-unpacked" ] || src=
+	fi
+	if [ -z "$src" ]; then
+		reason="no unpacked Debian linux-source-$ver"
+		[ "$ver" = 6.12 ] && reason="$reason ($(tail -n1 "$work/pristine.err"))"
+		skp "radeon-$ver/pristine-flagged" "$reason"
+		skp "radeon-$ver/patched-clean" "$reason"
+		continue
+	fi
+	radeon_copy "$ver" "$src" "$work/r$ver-pristine"
+	run_audit "radeon-$ver-pristine" "$work/r$ver-p.json" \
+		--dir "$work/r$ver-pristine/drivers/gpu/drm/radeon"
+	rc=$?
+	why=$(check "$work/r$ver-p.json" \
+		"row held-foll-get held radeon_ttm_tt_pin_userptr radeon_ttm.c")
+	[ $rc = 1 ] || why="exit status $rc, expected 1${why:+; $why}"
+	if [ -z "$why" ]; then
+		ok "radeon-$ver/pristine-flagged"
+	else
+		nok "radeon-$ver/pristine-flagged" "$why" \
+			"$(sed 's/^/  /' "$work/radeon-$ver-pristine.out")"
+	fi
+
+	mapfile -t patches < <(radeon_patches "$PINKIT_ROOT/drivers/patches/$ver")
+	if [ ${#patches[@]} = 0 ]; then
+		nok "radeon-$ver/patched-clean" "no radeon patch in drivers/patches/$ver/series"
+		continue
+	fi
+	if ! radeon_copy "$ver" "$src" "$work/r$ver-patched" "${patches[@]}" \
+			> "$work/patch-$ver.log" 2>&1; then
+		nok "radeon-$ver/patched-clean" "drivers/patches/$ver/series does" \
+			"not apply to linux-source-$ver:" "$(cat "$work/patch-$ver.log")"
+		continue
+	fi
+	run_audit "radeon-$ver-patched" "$work/r$ver-x.json" \
+		--dir "$work/r$ver-patched/drivers/gpu/drm/radeon"
+	rc=$?
+	why=$(check "$work/r$ver-x.json" "norow held-foll-get" \
+		"row hmm no-ref radeon_ttm_tt_map_userptr radeon_ttm.c")
+	[ $rc = 0 ] || why="exit status $rc, expected 0${why:+; $why}"
+	if [ -z "$why" ]; then
+		ok "radeon-$ver/patched-clean"
+	else
+		nok "radeon-$ver/patched-clean" "$why" \
+			"$(sed 's/^/  /' "$work/radeon-$ver-patched.out")"
+	fi
+done
+
+# --- KVM on the whole 6.12 tree -------------------------------------------
+if [ -z "$src612" ]; then
+	skp "kvm-6.12/fault-path-dropped" "no unpacked Debian linux-source-6.12"
+	skp "kvm-6.12/nested-vmx-map-held" "no unpacked Debian linux-source-6.12"
+elif ! command -v spatch >/dev/null; then
+	skp "kvm-6.12/fault-path-dropped" "spatch not installed"
+	skp "kvm-6.12/nested-vmx-map-held" "spatch not installed"
+else
+	run_audit kvm "$work/kvm.json" --ksrc "$src612" --only virt/kvm
+	rc=$?
+	why=$(check "$work/kvm.json" \
+		"row dropped-foll-get dropped __kvm_faultin_pfn arch/x86/kvm/mmu/mmu.c" \
+		"row dropped-foll-get dropped direct_pte_prefetch_many arch/x86/kvm/mmu/mmu.c" \
+		"row dropped-foll-get dropped hva_to_pfn_retry virt/kvm/pfncache.c" \
+		"norow held-foll-get arch/x86/kvm/mmu/")
+	if [ -z "$why" ]; then
+		ok "kvm-6.12/fault-path-dropped"
+	else
+		nok "kvm-6.12/fault-path-dropped" "$why"
+	fi
+	why=$(check "$work/kvm.json" \
+		"row held-foll-get held nested_get_vmcs12_pages arch/x86/kvm/vmx/nested.c")
+	[ $rc = 1 ] || why="exit status $rc, expected 1${why:+; $why}"
+	if [ -z "$why" ]; then
+		ok "kvm-6.12/nested-vmx-map-held"
+	else
+		nok "kvm-6.12/nested-vmx-map-held" "$why"
+	fi
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ]
