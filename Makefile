@@ -18,7 +18,9 @@ comma    := ,
 empty    :=
 space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
-GUESTARG := $(if $(ARGS),pinkit.run=$(subst $(space),$(comma),$(strip $(ARGS))))
+# ARGS travel on the guest's kernel command line: quotes are dropped, ' '
+# becomes ',' (init.sh turns it back); single-quoted here for the shell.
+GUESTARG := $(if $(ARGS),'pinkit.run=$(subst $(space),$(comma),$(strip $(subst ",,$(subst ',,$(ARGS)))))')
 
 .PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain audit audit-test
 

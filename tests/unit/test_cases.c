@@ -64,7 +64,10 @@ static void names_unique_and_shaped(void)
 	free(c);
 }
 
-/* Every expanded case is a valid combination; a read-only MR is only read. */
+/*
+ * Every expanded case is a valid combination; a read-only MR is only read
+ * (RDMA READ, or SEND out of it).
+ */
 static void combos_valid(void)
 {
 	size_t n, i;
@@ -75,7 +78,8 @@ static void combos_valid(void)
 		CU_ASSERT_TRUE(pk_combo_valid(c[i].kind, c[i].backing,
 					      c[i].dir, c[i].row->disturb));
 		if (c[i].kind == PK_KIND_PINNED_RO)
-			CU_ASSERT_EQUAL(c[i].dir, PK_DIR_CPU_WRITE_RDMA_READ);
+			CU_ASSERT(c[i].dir == PK_DIR_CPU_WRITE_RDMA_READ ||
+				  c[i].dir == PK_DIR_CPU_WRITE_SEND);
 	}
 	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_PINNED_RO, PK_BACK_ANON_4K,
 				       PK_DIR_RDMA_WRITE_CPU_READ,
@@ -128,6 +132,144 @@ static void dimensions_covered(void)
 	free(c);
 }
 
+/*
+ * SEND/RECV directions: only RDMA MRs have them, a read-only MR only
+ * sends, and like interleaving and atomics they run on the core backings.
+ */
+static void msg_combos(void)
+{
+	CU_ASSERT_TRUE(pk_dir_is_msg(PK_DIR_CPU_WRITE_SEND));
+	CU_ASSERT_TRUE(pk_dir_is_msg(PK_DIR_RECV_CPU_READ));
+	CU_ASSERT_FALSE(pk_dir_is_msg(PK_DIR_CPU_WRITE_RDMA_READ));
+	CU_ASSERT_FALSE(pk_dir_is_msg(PK_DIR_FETCH_ADD));
+	CU_ASSERT_STRING_EQUAL(pk_dir_name(PK_DIR_CPU_WRITE_SEND),
+			       "cpu-write-send");
+	CU_ASSERT_STRING_EQUAL(pk_dir_name(PK_DIR_RECV_CPU_READ),
+			       "recv-cpu-read");
+
+	CU_ASSERT_TRUE(pk_combo_valid(PK_KIND_ODP, PK_BACK_ANON_4K,
+				      PK_DIR_CPU_WRITE_SEND, PK_DIST_NONE));
+	CU_ASSERT_TRUE(pk_combo_valid(PK_KIND_ODP, PK_BACK_MEMFD_SHARED,
+				      PK_DIR_RECV_CPU_READ, PK_DIST_NONE));
+	CU_ASSERT_TRUE(pk_combo_valid(PK_KIND_PINNED_RO, PK_BACK_ANON_4K,
+				      PK_DIR_CPU_WRITE_SEND, PK_DIST_NONE));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_PINNED_RO, PK_BACK_ANON_4K,
+				       PK_DIR_RECV_CPU_READ, PK_DIST_NONE));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_HMM, PK_BACK_ANON_4K,
+				       PK_DIR_CPU_WRITE_SEND, PK_DIST_NONE));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_GUP_RO, PK_BACK_ANON_4K,
+				       PK_DIR_CPU_WRITE_SEND, PK_DIST_NONE));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_ODP, PK_BACK_HUGETLB_2M,
+				       PK_DIR_CPU_WRITE_SEND, PK_DIST_NONE));
+}
+
+/* munmap needs an RDMA completion and page-granular memory. */
+static void munmap_combos(void)
+{
+	CU_ASSERT_TRUE(pk_combo_valid(PK_KIND_ODP, PK_BACK_ANON_THP,
+				      PK_DIR_FETCH_ADD, PK_DIST_MUNMAP));
+	CU_ASSERT_TRUE(pk_combo_valid(PK_KIND_PINNED_RO, PK_BACK_ANON_4K,
+				      PK_DIR_CPU_WRITE_RDMA_READ,
+				      PK_DIST_MUNMAP));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_ODP, PK_BACK_HUGETLB_2M,
+				       PK_DIR_CPU_WRITE_RDMA_READ,
+				       PK_DIST_MUNMAP));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_ODP, PK_BACK_HUGETLB_2M,
+				       PK_DIR_CPU_WRITE_RDMA_READ,
+				       PK_DIST_MUNMAP_REMAP));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_HMM, PK_BACK_ANON_4K,
+				       PK_DIR_CPU_WRITE_RDMA_READ,
+				       PK_DIST_MUNMAP));
+	CU_ASSERT_FALSE(pk_combo_valid(PK_KIND_GUP_RO, PK_BACK_ANON_4K,
+				       PK_DIR_CPU_WRITE_RDMA_READ,
+				       PK_DIST_MUNMAP_REMAP));
+}
+
+struct row_count {
+	size_t all, odp, msg, odp_msg;
+	unsigned int kinds, backings, dirs;
+};
+
+static void count_row(const struct pk_case *c, size_t n, const char *row,
+		      struct row_count *rc)
+{
+	size_t i;
+
+	memset(rc, 0, sizeof(*rc));
+	for (i = 0; i < n; i++) {
+		if (strcmp(c[i].row->name, row))
+			continue;
+		rc->all++;
+		rc->odp += c[i].kind == PK_KIND_ODP;
+		rc->msg += pk_dir_is_msg(c[i].dir);
+		rc->odp_msg += c[i].kind == PK_KIND_ODP &&
+			       pk_dir_is_msg(c[i].dir);
+		rc->kinds |= PK_BIT(c[i].kind);
+		rc->backings |= PK_BIT(c[i].backing);
+		rc->dirs |= PK_BIT(c[i].dir);
+	}
+}
+
+#define CORE	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
+		 PK_BIT(PK_BACK_ANON_THP_PTE) | PK_BIT(PK_BACK_MEMFD_SHARED) | \
+		 PK_BIT(PK_BACK_TMPFS_PRIVATE))
+#define MSG	(PK_BIT(PK_DIR_CPU_WRITE_SEND) | PK_BIT(PK_DIR_RECV_CPU_READ))
+
+/*
+ * The rows of issue 5: SEND/RECV under none, clear-refs and
+ * fork-parent-writes (5 core backings x pinned-rw 2 + pinned-ro 1 + odp 2),
+ * and the munmap rows, ODP only except the pinned one.
+ */
+static void odp_rows_expand(void)
+{
+	static const char *const msg_rows[] = { "none", "clear-refs",
+						"fork-parent-writes" };
+	unsigned int rw_dirs = PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ) |
+			       PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ) |
+			       PK_BIT(PK_DIR_FETCH_ADD);
+	unsigned int mbacks = PK_BIT(PK_BACK_ANON_4K) |
+			      PK_BIT(PK_BACK_ANON_THP) |
+			      PK_BIT(PK_BACK_MEMFD_SHARED);
+	struct row_count rc;
+	size_t n, i, msg = 0;
+	struct pk_case *c = expand_all(&n);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	for (i = 0; i < 3; i++) {
+		count_row(c, n, msg_rows[i], &rc);
+		CU_ASSERT_EQUAL(rc.msg, 25);
+		CU_ASSERT_EQUAL(rc.odp_msg, 10);
+	}
+	for (i = 0; i < n; i++) {
+		if (!pk_dir_is_msg(c[i].dir))
+			continue;
+		msg++;
+		CU_ASSERT(CORE & PK_BIT(c[i].backing));
+	}
+	/* no other row moves data through SEND/RECV */
+	CU_ASSERT_EQUAL(msg, 75);
+
+	count_row(c, n, "munmap", &rc);
+	CU_ASSERT_EQUAL(rc.all, 9);
+	CU_ASSERT_EQUAL(rc.odp, 9);
+	CU_ASSERT_EQUAL(rc.backings, mbacks);
+	CU_ASSERT_EQUAL(rc.dirs, rw_dirs);
+
+	count_row(c, n, "munmap-remap", &rc);
+	CU_ASSERT_EQUAL(rc.all, 9);
+	CU_ASSERT_EQUAL(rc.odp, 9);
+	CU_ASSERT_EQUAL(rc.backings, mbacks);
+	CU_ASSERT_EQUAL(rc.dirs, rw_dirs);
+
+	count_row(c, n, "munmap-pinned", &rc);
+	CU_ASSERT_EQUAL(rc.all, 4);
+	CU_ASSERT_EQUAL(rc.odp, 0);
+	CU_ASSERT_EQUAL(rc.kinds, PK_BIT(PK_KIND_PINNED_RW) |
+				  PK_BIT(PK_KIND_PINNED_RO));
+	CU_ASSERT_EQUAL(rc.dirs, PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ));
+	free(c);
+}
+
 /* A private table expands to kinds x backings x directions. */
 static void private_table(void)
 {
@@ -143,10 +285,14 @@ static void private_table(void)
 	};
 	struct pk_case c[16];
 
-	/* 2 x 2 x 2, then a read-only MR keeps only cpu-write-rdma-read */
-	CU_ASSERT_EQUAL(pk_expand(rows, 2, c, 16), 9);
+	/*
+	 * 2 x 2 x 2, then a read-only MR keeps only the directions in which
+	 * the device reads: cpu-write-rdma-read and cpu-write-send
+	 */
+	CU_ASSERT_EQUAL(pk_expand(rows, 2, c, 16), 10);
 	CU_ASSERT_STRING_EQUAL(c[0].name, "a/anon-4k/pinned-rw/cpu-write-rdma-read");
 	CU_ASSERT_STRING_EQUAL(c[8].name, "b/anon-4k/pinned-ro/cpu-write-rdma-read");
+	CU_ASSERT_STRING_EQUAL(c[9].name, "b/anon-4k/pinned-ro/cpu-write-send");
 	CU_ASSERT_PTR_EQUAL(c[8].row, &rows[1]);
 }
 
@@ -163,5 +309,8 @@ int ut_register_cases(void)
 	UT_ADD(s, rows_well_formed);
 	UT_ADD(s, dimensions_covered);
 	UT_ADD(s, private_table);
+	UT_ADD(s, msg_combos);
+	UT_ADD(s, munmap_combos);
+	UT_ADD(s, odp_rows_expand);
 	return 0;
 }

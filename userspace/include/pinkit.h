@@ -221,6 +221,8 @@ enum pk_dir {
 	PK_DIR_RDMA_WRITE_CPU_READ,
 	PK_DIR_INTERLEAVED,
 	PK_DIR_FETCH_ADD,
+	PK_DIR_CPU_WRITE_SEND,	/* the MR is the SEND source (lkey) */
+	PK_DIR_RECV_CPU_READ,	/* the MR is the RECV buffer (lkey) */
 	PK_DIR_NR,
 };
 
@@ -241,6 +243,8 @@ enum pk_disturb {
 	PK_DIST_THP_SPLIT,
 	PK_DIST_COLLAPSE,
 	PK_DIST_MREMAP,
+	PK_DIST_MUNMAP,		/* munmap the upper half under the MR */
+	PK_DIST_MUNMAP_REMAP,	/* ... and mmap MAP_FIXED new contents there */
 	PK_DIST_MADV_DONTNEED,
 	PK_DIST_NR,
 };
@@ -281,6 +285,12 @@ const char *pk_kind_name(enum pk_kind k);
 const char *pk_backing_name(enum pk_backing b);
 const char *pk_dir_name(enum pk_dir d);
 const char *pk_disturb_name(enum pk_disturb d);
+
+/*
+ * Does the case move its data through SEND/RECV (the MR under test is the
+ * SEND source or the RECV buffer) instead of RDMA READ/WRITE?
+ */
+bool pk_dir_is_msg(enum pk_dir d);
 
 /* Is the combination meaningful (e.g. a read-only MR cannot be written)? */
 bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
@@ -375,6 +385,7 @@ struct pk_dev_info {
 	int active_mtu;		/* enum ibv_mtu */
 	bool odp;		/* RC ODP for read, write and atomics */
 	char odp_why[PK_MSG_MAX];
+	uint32_t odp_rc_caps;	/* odp_caps.per_transport_caps.rc_odp_caps */
 	bool atomics;
 	/*
 	 * The struct ibv_device of the probe.  pk_dev_probe keeps its device
@@ -409,6 +420,9 @@ struct pk_vehicle {
 	uint8_t gid_raw[16];
 	uint32_t psn;
 	bool broken;		/* an error completion: reconnect first */
+	int wc_status;		/* enum ibv_wc_status of the last failed
+				 * operation's error completion, -1 if it
+				 * failed without one (timeout, post error) */
 	uint8_t *scratch;	/* local buffer the requester uses */
 	size_t scratch_len;
 	struct ibv_mr *scratch_mr;
@@ -432,6 +446,18 @@ int pk_rdma_read(struct pk_vehicle *v, struct ibv_mr *mr,
 /* RDMA WRITE of scratch[loff..] into MR[off..] for each transfer. */
 int pk_rdma_write(struct pk_vehicle *v, struct ibv_mr *mr,
 		  const struct pk_xfer *x, size_t n, char *err, size_t errlen);
+/*
+ * SEND of MR[off..] from the requester, one message per transfer, each
+ * received by the responder into scratch[loff..].
+ */
+int pk_rdma_send(struct pk_vehicle *v, struct ibv_mr *mr,
+		 const struct pk_xfer *x, size_t n, char *err, size_t errlen);
+/*
+ * SEND of scratch[loff..] from the requester, received by the responder
+ * into MR[off..], one message per transfer.
+ */
+int pk_rdma_recv(struct pk_vehicle *v, struct ibv_mr *mr,
+		 const struct pk_xfer *x, size_t n, char *err, size_t errlen);
 /* Fetch-and-add @add at MR[off]; the old value lands in *@old. */
 int pk_rdma_fadd(struct pk_vehicle *v, struct ibv_mr *mr, size_t off,
 		 uint64_t add, uint64_t *old, char *err, size_t errlen);

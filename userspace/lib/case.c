@@ -173,9 +173,7 @@ void pk_break(struct pk_tc *t, const char *what, const struct pk_mismatch *m)
 		pk_fail(t->r, "%s", msg);
 }
 
-/* Transfers for the probe pages in @sel (NULL: all), runs merged. */
-static size_t probe_xfers(struct pk_tc *t, const uint8_t *sel,
-			  struct pk_xfer *x)
+size_t pk_probe_xfers(struct pk_tc *t, const uint8_t *sel, struct pk_xfer *x)
 {
 	size_t i, n = 0;
 
@@ -200,7 +198,7 @@ static size_t probe_xfers(struct pk_tc *t, const uint8_t *sel,
 static int device_read_probes(struct pk_tc *t, const char *when)
 {
 	struct pk_xfer x[PK_PROBES_MAX];
-	size_t n = probe_xfers(t, NULL, x);
+	size_t n = pk_probe_xfers(t, NULL, x);
 
 	memset(t->scratch, 0xa5, t->nprobe * t->page);
 	if (pk_device_read(t, x, n)) {
@@ -234,7 +232,7 @@ void pk_check_cpu(struct pk_tc *t, const char *what)
 static int device_write(struct pk_tc *t, const uint8_t *sel)
 {
 	struct pk_xfer x[PK_PROBES_MAX];
-	size_t n = probe_xfers(t, sel, x), i;
+	size_t n = pk_probe_xfers(t, sel, x), i;
 
 	for (i = 0; i < t->nprobe; i++) {
 		if (sel && !sel[i])
@@ -374,6 +372,11 @@ static int run_direction(struct pk_tc *t)
 		return dir_interleaved(t);
 	case PK_DIR_FETCH_ADD:
 		return dir_fetch_add(t);
+	/* the same rounds, with SEND/RECV as the device's read and write */
+	case PK_DIR_CPU_WRITE_SEND:
+		return dir_cpu_write(t);
+	case PK_DIR_RECV_CPU_READ:
+		return dir_rdma_write(t);
 	default:
 		pk_fail(t->r, "internal: unknown direction %d", t->c->dir);
 		return -1;
@@ -401,6 +404,13 @@ static bool kind_skip(struct pk_tc *t)
 		pk_skip(t->r, "%s", d->odp_why);
 		return true;
 	}
+	if (pk_dir_is_msg(t->c->dir) && t->c->kind == PK_KIND_ODP &&
+	    (d->odp_rc_caps & (IBV_ODP_SUPPORT_SEND | IBV_ODP_SUPPORT_RECV)) !=
+	    (IBV_ODP_SUPPORT_SEND | IBV_ODP_SUPPORT_RECV)) {
+		pk_skip(t->r, "device ODP caps lack RC SEND/RECV (%s: rc_odp_caps=0x%x)",
+			d->name, d->odp_rc_caps);
+		return true;
+	}
 	return false;
 }
 
@@ -421,7 +431,8 @@ static bool is_clear_refs(enum pk_disturb d)
 
 /*
  * Precision, for MRs that hold no page reference: right after clear_refs
- * the pages read clean, and a device READ leaves them clean.
+ * the pages read clean, and a device read (an RDMA READ, or a SEND out of
+ * the MR in the SEND/RECV directions) leaves them clean.
  */
 static int check_precision(struct pk_tc *t, uint64_t *pm)
 {
@@ -777,6 +788,7 @@ void pk_case_run(const struct pk_case *c, const struct pk_env *env,
 	t.b.fd = -1;
 	t.twin.fd = -1;
 	t.dev_fd = -1;
+	t.msg = pk_dir_is_msg(c->dir);
 	if (kind_skip(&t))
 		return;
 

@@ -40,6 +40,8 @@ static const char *const dir_names[PK_DIR_NR] = {
 	[PK_DIR_RDMA_WRITE_CPU_READ] = "rdma-write-cpu-read",
 	[PK_DIR_INTERLEAVED] = "interleaved",
 	[PK_DIR_FETCH_ADD] = "fetch-add",
+	[PK_DIR_CPU_WRITE_SEND] = "cpu-write-send",
+	[PK_DIR_RECV_CPU_READ] = "recv-cpu-read",
 };
 
 static const char *const disturb_names[PK_DIST_NR] = {
@@ -59,6 +61,8 @@ static const char *const disturb_names[PK_DIST_NR] = {
 	[PK_DIST_THP_SPLIT] = "THP split by partial mprotect",
 	[PK_DIST_COLLAPSE] = "MADV_COLLAPSE",
 	[PK_DIST_MREMAP] = "mremap away and back",
+	[PK_DIST_MUNMAP] = "munmap of the upper half",
+	[PK_DIST_MUNMAP_REMAP] = "munmap of the upper half and mmap MAP_FIXED with new contents",
 	[PK_DIST_MADV_DONTNEED] = "MADV_DONTNEED after registration",
 };
 
@@ -90,18 +94,44 @@ const char *pk_disturb_name(enum pk_disturb d)
 #define PLAIN_DIRS	(PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ) | \
 			 PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ))
 
+bool pk_dir_is_msg(enum pk_dir d)
+{
+	return d == PK_DIR_CPU_WRITE_SEND || d == PK_DIR_RECV_CPU_READ;
+}
+
+/* Does the device write the MR in this direction? */
+static bool dir_device_writes(enum pk_dir d)
+{
+	return d != PK_DIR_CPU_WRITE_RDMA_READ && d != PK_DIR_CPU_WRITE_SEND;
+}
+
+static bool kind_is_rdma(enum pk_kind k)
+{
+	return k == PK_KIND_PINNED_RW || k == PK_KIND_PINNED_RO ||
+	       k == PK_KIND_ODP;
+}
+
 bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
 		    enum pk_disturb dist)
 {
-	(void)dist;
 	/*
 	 * A read-only MR (REMOTE_READ only) and the gup_test pin can only
 	 * be read by the device; hmm_dmirror has no atomics.
 	 */
 	if ((k == PK_KIND_PINNED_RO || k == PK_KIND_GUP_RO) &&
-	    d != PK_DIR_CPU_WRITE_RDMA_READ)
+	    dir_device_writes(d))
 		return false;
 	if (k == PK_KIND_HMM && d == PK_DIR_FETCH_ADD)
+		return false;
+	/* SEND and RECV are verbs: only an RDMA MR has them */
+	if (pk_dir_is_msg(d) && !kind_is_rdma(k))
+		return false;
+	/*
+	 * munmap of half the buffer: the verdict is an RDMA completion, and
+	 * half a 2 MiB hugetlb page cannot be unmapped.
+	 */
+	if ((dist == PK_DIST_MUNMAP || dist == PK_DIST_MUNMAP_REMAP) &&
+	    (!kind_is_rdma(k) || b == PK_BACK_HUGETLB_2M))
 		return false;
 	/* interleaving and atomics are exercised on the core backings */
 	if (!(CORE_BACKINGS & PK_BIT(b)) && !(PLAIN_DIRS & PK_BIT(d)))
@@ -122,6 +152,13 @@ bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
 			 PK_BIT(PK_BACK_ANON_THP_PTE) | \
 			 PK_BIT(PK_BACK_ANON_MTHP))
 #define ALL_DIRS	((1u << PK_DIR_NR) - 1)
+/* SEND out of the MR and RECV into it (lkey, the MR is local to a QP) */
+#define MSG_DIRS	(PK_BIT(PK_DIR_CPU_WRITE_SEND) | \
+			 PK_BIT(PK_DIR_RECV_CPU_READ))
+/* one operation each against the unmapped range: READ, WRITE, atomic */
+#define MUNMAP_DIRS	(PLAIN_DIRS | PK_BIT(PK_DIR_FETCH_ADD))
+#define MUNMAP_BACKINGS	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
+			 PK_BIT(PK_BACK_MEMFD_SHARED))
 
 const struct pk_row pk_rows[] = {
 	/*
@@ -134,15 +171,18 @@ const struct pk_row pk_rows[] = {
 	  PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ), 0 },
 	/*
 	 * Undisturbed: the CPU and the device see the same bytes in both
-	 * directions, for every MR kind and backing.
+	 * directions, for every MR kind and backing, through RDMA READ/WRITE,
+	 * atomics and SEND/RECV.
 	 */
 	{ "none", "without disturbance CPU and device see the same bytes",
 	  PK_DIST_NONE, ALL_KINDS, ALL_BACKINGS, ALL_DIRS, 0 },
 	/*
 	 * clear_refs 4 write-protects and soft-dirty-cleans the mapping.  The
 	 * MR must stay coherent, the next CPU write must not copy any page,
-	 * a page the device wrote must read soft-dirty, and an MR that holds
-	 * no page reference must read clean until someone writes.
+	 * a page the device wrote (RDMA WRITE, atomic, RECV) must read
+	 * soft-dirty, and an MR that holds no page reference must read clean
+	 * until someone writes: a device read (RDMA READ, or SEND in the
+	 * SEND/RECV directions) leaves it clean.
 	 */
 	{ "clear-refs", "after clear_refs: coherent, no copies, device writes read soft-dirty",
 	  PK_DIST_CLEAR_REFS, ALL_KINDS, ALL_BACKINGS, ALL_DIRS,
@@ -156,10 +196,12 @@ const struct pk_row pk_rows[] = {
 	  PK_ROW_NOCOPY | PK_ROW_PRECISION },
 	/*
 	 * fork while a child keeps a COW mapping; the parent writes.  The
-	 * parent's CPU view and the MR stay one.
+	 * parent's CPU view and the MR stay one, for RDMA READ/WRITE and for
+	 * SEND out of / RECV into the MR.
 	 */
 	{ "fork-parent-writes", "after fork the parent's writes reach the MR and device writes reach the parent",
-	  PK_DIST_FORK_PARENT_WRITES, RDMA_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
+	  PK_DIST_FORK_PARENT_WRITES, RDMA_KINDS, CORE_BACKINGS,
+	  PLAIN_DIRS | MSG_DIRS, 0 },
 	/*
 	 * fork; the child writes its copy.  The child's writes never show up
 	 * in the parent's private memory or its MR (a shared mapping shows
@@ -231,6 +273,36 @@ const struct pk_row pk_rows[] = {
 	{ "mremap", "mremap of the registered range keeps it coherent",
 	  PK_DIST_MREMAP, RDMA_KINDS,
 	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS, 0 },
+	/*
+	 * munmap of the upper half under a live ODP MR: it holds no page
+	 * reference, so the unmapped pages are gone for the device as well.
+	 * An RDMA READ, RDMA WRITE or FETCH_AND_ADD at the unmapped half
+	 * ends in an error completion IBV_WC_REM_ACCESS_ERR (not success,
+	 * not a hang); after the QPs are reconnected the mapped half stays
+	 * coherent in the same direction.
+	 */
+	{ "munmap", "an access to the unmapped part of an ODP MR ends in IBV_WC_REM_ACCESS_ERR, the mapped part stays coherent",
+	  PK_DIST_MUNMAP, PK_BIT(PK_KIND_ODP), MUNMAP_BACKINGS, MUNMAP_DIRS,
+	  0 },
+	/*
+	 * munmap, then a new anonymous mapping at the same address with new
+	 * contents: the ODP MR follows the mapping, so an RDMA READ returns
+	 * the new contents (never the freed pages) and the MR is coherent
+	 * with the new pages in every direction.
+	 */
+	{ "munmap-remap", "after munmap and mmap MAP_FIXED the ODP MR reads and writes the new pages",
+	  PK_DIST_MUNMAP_REMAP, PK_BIT(PK_KIND_ODP), MUNMAP_BACKINGS,
+	  MUNMAP_DIRS, 0 },
+	/*
+	 * A pinned MR holds references on its pages: munmap removes the
+	 * mapping, not the pages, so an RDMA READ of the unmapped half keeps
+	 * returning the bytes from before munmap (and the mapped half stays
+	 * coherent).
+	 */
+	{ "munmap-pinned", "a pinned MR keeps reading the bytes from before munmap",
+	  PK_DIST_MUNMAP, PINNED_KINDS,
+	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP),
+	  PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ), 0 },
 	/*
 	 * Control: MADV_DONTNEED after registration gives the CPU new pages
 	 * while a pinned MR keeps the old ones.  The checker must see the

@@ -3,7 +3,9 @@
  * The "device" of a case: what holds on to the buffer beside the CPU.
  *
  *  - RDMA MRs (pinned read/write, pinned read-only, ODP) through the verbs
- *    vehicle: RDMA READ, RDMA WRITE, FETCH_AND_ADD.
+ *    vehicle: RDMA READ, RDMA WRITE, FETCH_AND_ADD; in the SEND/RECV
+ *    directions (t->msg) a SEND out of the MR reads it and a RECV into
+ *    the MR writes it.
  *  - gup_test's long-term R/O pin (CONFIG_GUP_TEST, Linux 6.6+): reads go
  *    through the pinned pages (PIN_LONGTERM_TEST_READ).
  *  - hmm_dmirror (CONFIG_TEST_HMM): a software secondary MMU that mirrors
@@ -68,14 +70,15 @@ const char *pk_device_read_name(const struct pk_tc *t)
 	case PK_KIND_HMM:
 		return "an hmm_dmirror read";
 	default:
-		return "an RDMA READ";
+		return t->msg ? "a SEND out of the MR" : "an RDMA READ";
 	}
 }
 
 const char *pk_device_write_name(const struct pk_tc *t)
 {
-	return t->c->kind == PK_KIND_HMM ? "an hmm_dmirror write" :
-					   "an RDMA WRITE";
+	if (t->c->kind == PK_KIND_HMM)
+		return "an hmm_dmirror write";
+	return t->msg ? "a RECV into the MR" : "an RDMA WRITE";
 }
 
 static int rdma_access(const struct pk_tc *t)
@@ -266,6 +269,9 @@ int pk_device_read(struct pk_tc *t, const struct pk_xfer *x, size_t n)
 		return hmm_xfer(t, PK_HMM_DMIRROR_READ, "HMM_DMIRROR_READ", x,
 				n);
 	default:
+		if (t->msg)
+			return pk_rdma_send(&t->v, t->mr, x, n, t->err,
+					    sizeof(t->err));
 		return pk_rdma_read(&t->v, t->mr, x, n, t->err,
 				    sizeof(t->err));
 	}
@@ -283,6 +289,9 @@ int pk_device_write(struct pk_tc *t, const struct pk_xfer *x, size_t n)
 			 "internal: %s cannot write", pk_kind_name(t->c->kind));
 		return -1;
 	default:
+		if (t->msg)
+			return pk_rdma_recv(&t->v, t->mr, x, n, t->err,
+					    sizeof(t->err));
 		return pk_rdma_write(&t->v, t->mr, x, n, t->err,
 				     sizeof(t->err));
 	}

@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <infiniband/verbs.h>
+
 #include "internal.h"
 
 #ifndef MADV_PAGEOUT
@@ -739,6 +741,123 @@ static int mremap_begin(struct pk_tc *t)
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * The device accesses the unmapped pages [@first, npages) with the
+ * operation of the case's direction (probes from @pfirst on lie there).
+ * An MR without page references has nothing left to access: the requester
+ * must get IBV_WC_REM_ACCESS_ERR.  A pinned MR still holds every page: it
+ * must read the bytes from before munmap.
+ */
+static int hole_access(struct pk_tc *t, size_t first, size_t pfirst)
+{
+	struct pk_xfer x[PK_PROBES_MAX];
+	uint8_t sel[PK_PROBES_MAX];
+	const char *op;
+	size_t i, n;
+	uint64_t old;
+	int ret;
+
+	if (!pk_kind_holds_no_ref(t->c->kind)) {
+		unsigned int breaks = t->breaks;
+
+		if (pk_check_device(t, "after munmap of the upper half, the pinned MR reads other bytes than the buffer held before munmap"))
+			return -1;
+		if (t->breaks == breaks)
+			pk_diag(t->r, "the pinned MR still reads the bytes from before munmap of pages %zu-%zu",
+				first, t->npages - 1);
+		return 0;
+	}
+
+	memset(sel, 0, sizeof(sel));
+	for (i = pfirst; i < t->nprobe; i++)
+		sel[i] = 1;
+	n = pk_probe_xfers(t, sel, x);
+	if (!n) {
+		pk_fail(t->r, "internal: no probe page in the unmapped range from page %zu",
+			first);
+		return -1;
+	}
+	memset(t->scratch, 0x5a, t->nprobe * t->page);
+	switch (t->c->dir) {
+	case PK_DIR_CPU_WRITE_RDMA_READ:
+		op = "an RDMA READ";
+		ret = pk_device_read(t, x, n);
+		break;
+	case PK_DIR_RDMA_WRITE_CPU_READ:
+		op = "an RDMA WRITE";
+		ret = pk_device_write(t, x, n);
+		break;
+	case PK_DIR_FETCH_ADD:
+		op = "a FETCH_AND_ADD";
+		ret = pk_device_fadd(t, x[0].off, 1, &old);
+		break;
+	default:
+		pk_fail(t->r, "internal: no access to an unmapped range for direction %s",
+			pk_dir_name(t->c->dir));
+		return -1;
+	}
+	if (!ret) {
+		pk_fail(t->r, "%s of the unmapped range (MR offset 0x%zx, page %zu on) completed successfully, although the MR holds no page reference and the pages are unmapped: expected an error completion %s",
+			op, x[0].off, first,
+			ibv_wc_status_str(IBV_WC_REM_ACCESS_ERR));
+		return 0;
+	}
+	if (t->v.wc_status != IBV_WC_REM_ACCESS_ERR) {
+		pk_fail(t->r, "%s of the unmapped range (MR offset 0x%zx): expected an error completion %s, got: %s",
+			op, x[0].off, ibv_wc_status_str(IBV_WC_REM_ACCESS_ERR),
+			t->err);
+		return 0;
+	}
+	pk_diag(t->r, "%s of the unmapped range (MR offset 0x%zx) ended as expected: %s",
+		op, x[0].off, t->err);
+	return 0;
+}
+
+/*
+ * munmap the upper half of the buffer under the registered MR.  Without
+ * @remap the device then accesses the hole (hole_access) and the round
+ * that follows moves data through the mapped half only.  With @remap an
+ * anonymous mapping with new contents takes the hole's place, and the
+ * device must read the new contents.
+ */
+static int munmap_begin(struct pk_tc *t, bool remap)
+{
+	size_t first = t->npages / 2, off = first * t->page;
+	size_t len = t->b.len - off, pfirst;
+	void *p;
+	int ret;
+
+	if (munmap(t->b.addr + off, len)) {
+		pk_fail(t->r, "munmap of %zu bytes at offset 0x%zx of the buffer: %s",
+			len, off, strerror(errno));
+		return -1;
+	}
+	/* the probes are sorted: the ones in the mapped half come first */
+	for (pfirst = 0; pfirst < t->nprobe && t->probe[pfirst] < first;
+	     pfirst++)
+		;
+	if (!remap) {
+		ret = hole_access(t, first, pfirst);
+		/* the CPU must not touch the hole: keep the mapped probes */
+		t->nprobe = pfirst;
+		return ret;
+	}
+	p = mmap(t->b.addr + off, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED) {
+		pk_fail(t->r, "mmap(MAP_FIXED) of %zu anonymous bytes at offset 0x%zx of the buffer: %s",
+			len, off, strerror(errno));
+		return -1;
+	}
+	/* new contents: the hole's new pages and the mapped half */
+	pk_cpu_write(t, t->seed++);
+	if (pk_check_device(t, "after munmap and mmap MAP_FIXED with new contents, the device reads other bytes than the mapping holds now"))
+		return -1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
 int pk_disturb_begin(struct pk_tc *t, unsigned int round)
 {
 	(void)round;
@@ -790,6 +909,10 @@ int pk_disturb_begin(struct pk_tc *t, unsigned int round)
 		return collapse_begin(t);
 	case PK_DIST_MREMAP:
 		return mremap_begin(t);
+	case PK_DIST_MUNMAP:
+		return munmap_begin(t, false);
+	case PK_DIST_MUNMAP_REMAP:
+		return munmap_begin(t, true);
 	case PK_DIST_MADV_DONTNEED:
 		if (madvise(t->b.addr, t->b.len, MADV_DONTNEED)) {
 			pk_fail(t->r, "madvise(MADV_DONTNEED): %s",

@@ -35,6 +35,11 @@ struct pk_tc {
 	bool have_twin;
 	uint64_t *pm_twin;
 	struct ibv_mr *mr;
+	/*
+	 * SEND/RECV directions: the device reads the MR by a SEND out of
+	 * it and writes it by a RECV into it, for the whole case.
+	 */
+	bool msg;
 	uint8_t *scratch;	/* device side: probe i at i * page */
 	int dev_fd;		/* gup_test or hmm_dmirror */
 	uint8_t *gup_buf;	/* PIN_LONGTERM_TEST_READ copies everything */
@@ -101,6 +106,11 @@ const char *pk_when(const struct pk_tc *t);
 int pk_pagemap_snapshot(struct pk_tc *t, uint64_t *out);
 void pk_fill_probes(struct pk_tc *t, uint8_t *dst, uint64_t seed);
 void pk_copy_probes(struct pk_tc *t, uint8_t *dst, const uint8_t *src);
+/*
+ * Transfers for the probe pages selected by @sel (NULL: all), runs merged;
+ * probe i sits at i * page in the scratch buffer.  Returns the count.
+ */
+size_t pk_probe_xfers(struct pk_tc *t, const uint8_t *sel, struct pk_xfer *x);
 void pk_set_expect(struct pk_tc *t, uint64_t seed);
 void pk_cpu_write(struct pk_tc *t, uint64_t seed);
 int pk_compare_probes(struct pk_tc *t, const uint8_t *got, bool compact,

@@ -3,6 +3,8 @@
  * The vehicle: two RC QPs on one device connected to each other.  qp[0]
  * is the requester; the MR under test is the target of its RDMA READ,
  * RDMA WRITE and atomics, so the responder side (qp[1]) touches the MR.
+ * SEND/RECV use it locally (lkey): as qp[0]'s SEND source, or as the
+ * buffer of a RECV posted on qp[1].
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +21,8 @@
 #define PK_CQ_DEPTH	256
 #define PK_SQ_DEPTH	128
 #define PK_WR_CHUNK	64
+#define PK_WRID_SEND	UINT64_C(0x5e4d)
+#define PK_WRID_RECV	UINT64_C(0x4ec5)
 
 static bool gid_is_zero(const union ibv_gid *g)
 {
@@ -217,6 +221,7 @@ int pk_dev_probe(const char *want, int gid, struct pk_dev_info *info,
 	}
 
 	need = IBV_ODP_SUPPORT_READ | IBV_ODP_SUPPORT_WRITE;
+	info->odp_rc_caps = attr.odp_caps.per_transport_caps.rc_odp_caps;
 	if (!(attr.odp_caps.general_caps & IBV_ODP_SUPPORT)) {
 		snprintf(info->odp_why, sizeof(info->odp_why),
 			 "device has no ODP caps (%s: ibv_query_device_ex odp_caps.general_caps=0x%llx)",
@@ -369,6 +374,7 @@ int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 	memset(v, 0, sizeof(*v));
 	v->info = *info;
 	v->timeout_ms = 5000;
+	v->wc_status = -1;
 	v->psn = (uint32_t)getpid() & 0xffffff;
 
 	if (info->ibdev) {
@@ -518,43 +524,73 @@ static const char *opcode_name(enum ibv_wr_opcode op)
 		return "RDMA WRITE";
 	case IBV_WR_ATOMIC_FETCH_AND_ADD:
 		return "FETCH_AND_ADD";
+	case IBV_WR_SEND:
+		return "SEND";
 	default:
 		return "work request";
 	}
 }
 
-/* Wait for the completion of @wr_id, bounded by the vehicle's timeout. */
-static int wait_wc(struct pk_vehicle *v, uint64_t wr_id, const char *what,
-		   char *err, size_t errlen)
+/*
+ * Take the completions in @wc: an error ends the wait (its status is kept
+ * in v->wc_status), a success of one of the @n awaited @ids counts it.
+ */
+static int wc_take(struct pk_vehicle *v, const struct ibv_wc *wc, int nwc,
+		   const uint64_t *ids, bool *seen, size_t n, size_t *left,
+		   const char *what, char *err, size_t errlen)
 {
-	double deadline = pk_now() + v->timeout_ms / 1000.0;
-	int spins = 0;
+	int i;
+	size_t j;
 
-	for (;;) {
-		struct ibv_wc wc[8];
-		struct pollfd pfd;
-		int n, i, left;
-
-		n = ibv_poll_cq(v->cq, 8, wc);
-		if (n < 0) {
-			snprintf(err, errlen, "ibv_poll_cq failed (%d) waiting for %s",
-				 n, what);
+	for (i = 0; i < nwc; i++) {
+		if (wc[i].status != IBV_WC_SUCCESS) {
+			snprintf(err, errlen,
+				 "%s: error completion %s (status %d, vendor_err 0x%x)",
+				 what, ibv_wc_status_str(wc[i].status),
+				 wc[i].status, wc[i].vendor_err);
+			v->wc_status = wc[i].status;
 			v->broken = true;
 			return -1;
 		}
-		for (i = 0; i < n; i++) {
-			if (wc[i].status != IBV_WC_SUCCESS) {
-				snprintf(err, errlen,
-					 "%s: error completion %s (status %d, vendor_err 0x%x)",
-					 what, ibv_wc_status_str(wc[i].status),
-					 wc[i].status, wc[i].vendor_err);
-				v->broken = true;
-				return -1;
+		for (j = 0; j < n; j++) {
+			if (!seen[j] && wc[i].wr_id == ids[j]) {
+				seen[j] = true;
+				(*left)--;
+				break;
 			}
-			if (wc[i].wr_id == wr_id)
-				return 0;
 		}
-		if (n)
+	}
+	return 0;
+}
+
+/*
+ * Wait for the completions of the @n work requests @ids (at most 2),
+ * bounded by the vehicle's timeout.
+ */
+static int wait_wcs(struct pk_vehicle *v, const uint64_t *ids, size_t n,
+		    const char *what, char *err, size_t errlen)
+{
+	double deadline = pk_now() + v->timeout_ms / 1000.0;
+	bool seen[2] = { false, false };
+	size_t left = n;
+	int spins = 0;
+
+	while (left) {
+		struct ibv_wc wc[8];
+		struct pollfd pfd;
+		int nwc, left_ms;
+
+		nwc = ibv_poll_cq(v->cq, 8, wc);
+		if (nwc < 0) {
+			snprintf(err, errlen, "ibv_poll_cq failed (%d) waiting for %s",
+				 nwc, what);
+			v->broken = true;
+			return -1;
+		}
+		if (wc_take(v, wc, nwc, ids, seen, n, &left, what, err,
+			    errlen))
+			return -1;
+		if (nwc || !left)
 			continue;
 		if (++spins < 64)
 			continue;
@@ -566,25 +602,15 @@ static int wait_wc(struct pk_vehicle *v, uint64_t wr_id, const char *what,
 			v->broken = true;
 			return -1;
 		}
-		n = ibv_poll_cq(v->cq, 8, wc);
-		if (n > 0) {
-			for (i = 0; i < n; i++) {
-				if (wc[i].status != IBV_WC_SUCCESS) {
-					snprintf(err, errlen,
-						 "%s: error completion %s (status %d, vendor_err 0x%x)",
-						 what,
-						 ibv_wc_status_str(wc[i].status),
-						 wc[i].status, wc[i].vendor_err);
-					v->broken = true;
-					return -1;
-				}
-				if (wc[i].wr_id == wr_id)
-					return 0;
-			}
+		nwc = ibv_poll_cq(v->cq, 8, wc);
+		if (nwc > 0) {
+			if (wc_take(v, wc, nwc, ids, seen, n, &left, what, err,
+				    errlen))
+				return -1;
 			continue;
 		}
-		left = (int)((deadline - pk_now()) * 1000);
-		if (left <= 0) {
+		left_ms = (int)((deadline - pk_now()) * 1000);
+		if (left_ms <= 0) {
 			snprintf(err, errlen, "%s: no completion within %d ms",
 				 what, v->timeout_ms);
 			v->broken = true;
@@ -593,20 +619,27 @@ static int wait_wc(struct pk_vehicle *v, uint64_t wr_id, const char *what,
 		pfd.fd = v->chan->fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		n = poll(&pfd, 1, left);
-		if (n > 0) {
+		nwc = poll(&pfd, 1, left_ms);
+		if (nwc > 0) {
 			struct ibv_cq *ev_cq;
 			void *ev_ctx;
 
 			if (!ibv_get_cq_event(v->chan, &ev_cq, &ev_ctx))
 				ibv_ack_cq_events(ev_cq, 1);
-		} else if (n < 0 && errno != EINTR) {
+		} else if (nwc < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll on the completion channel: %s",
 				 strerror(errno));
 			v->broken = true;
 			return -1;
 		}
 	}
+	return 0;
+}
+
+static int wait_wc(struct pk_vehicle *v, uint64_t wr_id, const char *what,
+		   char *err, size_t errlen)
+{
+	return wait_wcs(v, &wr_id, 1, what, err, errlen);
 }
 
 static int post_chain(struct pk_vehicle *v, enum ibv_wr_opcode op,
@@ -617,6 +650,7 @@ static int post_chain(struct pk_vehicle *v, enum ibv_wr_opcode op,
 	struct ibv_sge sge[PK_WR_CHUNK];
 	size_t done = 0;
 
+	v->wc_status = -1;
 	if (v->broken && pk_vehicle_reconnect(v, err, errlen))
 		return -1;
 	while (done < n) {
@@ -675,6 +709,93 @@ int pk_rdma_write(struct pk_vehicle *v, struct ibv_mr *mr,
 	return post_chain(v, IBV_WR_RDMA_WRITE, mr, x, n, err, errlen);
 }
 
+/*
+ * One message: a RECV into @rs posted on the responder (qp[1]), then a
+ * SEND from @ss on the requester (qp[0]); both must complete.
+ */
+static int post_message(struct pk_vehicle *v, struct ibv_sge *ss,
+			struct ibv_sge *rs, const char *what, char *err,
+			size_t errlen)
+{
+	static const uint64_t ids[2] = { PK_WRID_RECV, PK_WRID_SEND };
+	struct ibv_recv_wr rwr, *rbad;
+	struct ibv_send_wr swr, *sbad;
+	int ret;
+
+	memset(&rwr, 0, sizeof(rwr));
+	rwr.wr_id = PK_WRID_RECV;
+	rwr.sg_list = rs;
+	rwr.num_sge = 1;
+	ret = ibv_post_recv(v->qp[1], &rwr, &rbad);
+	if (ret) {
+		snprintf(err, errlen, "ibv_post_recv(%s): %s", what,
+			 strerror(ret));
+		v->broken = true;
+		return -1;
+	}
+	memset(&swr, 0, sizeof(swr));
+	swr.wr_id = PK_WRID_SEND;
+	swr.sg_list = ss;
+	swr.num_sge = 1;
+	swr.opcode = IBV_WR_SEND;
+	swr.send_flags = IBV_SEND_SIGNALED;
+	ret = ibv_post_send(v->qp[0], &swr, &sbad);
+	if (ret) {
+		snprintf(err, errlen, "ibv_post_send(%s): %s", what,
+			 strerror(ret));
+		v->broken = true;
+		return -1;
+	}
+	return wait_wcs(v, ids, 2, what, err, errlen);
+}
+
+/* One message per transfer; @into_mr: the MR receives, else it sends. */
+static int msg_chain(struct pk_vehicle *v, struct ibv_mr *mr, bool into_mr,
+		     const struct pk_xfer *x, size_t n, char *err,
+		     size_t errlen)
+{
+	size_t i;
+
+	v->wc_status = -1;
+	if (v->broken && pk_vehicle_reconnect(v, err, errlen))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct ibv_sge local, target;
+		char what[160];
+
+		if (x[i].loff + x[i].len > v->scratch_len) {
+			snprintf(err, errlen, "internal: message of %zu bytes at scratch offset %zu exceeds the %zu-byte scratch buffer",
+				 x[i].len, x[i].loff, v->scratch_len);
+			return -1;
+		}
+		local.addr = (uintptr_t)(v->scratch + x[i].loff);
+		local.length = (uint32_t)x[i].len;
+		local.lkey = v->scratch_mr->lkey;
+		target.addr = (uintptr_t)mr->addr + x[i].off;
+		target.length = (uint32_t)x[i].len;
+		target.lkey = mr->lkey;
+		snprintf(what, sizeof(what), "%s of %zu bytes %s MR offset 0x%zx",
+			 into_mr ? "RECV" : "SEND", x[i].len,
+			 into_mr ? "into" : "from", x[i].off);
+		if (into_mr ? post_message(v, &local, &target, what, err, errlen) :
+			      post_message(v, &target, &local, what, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int pk_rdma_send(struct pk_vehicle *v, struct ibv_mr *mr,
+		 const struct pk_xfer *x, size_t n, char *err, size_t errlen)
+{
+	return msg_chain(v, mr, false, x, n, err, errlen);
+}
+
+int pk_rdma_recv(struct pk_vehicle *v, struct ibv_mr *mr,
+		 const struct pk_xfer *x, size_t n, char *err, size_t errlen)
+{
+	return msg_chain(v, mr, true, x, n, err, errlen);
+}
+
 int pk_rdma_fadd(struct pk_vehicle *v, struct ibv_mr *mr, size_t off,
 		 uint64_t add, uint64_t *old, char *err, size_t errlen)
 {
@@ -684,6 +805,7 @@ int pk_rdma_fadd(struct pk_vehicle *v, struct ibv_mr *mr, size_t off,
 	char what[96];
 	int ret;
 
+	v->wc_status = -1;
 	if (v->broken && pk_vehicle_reconnect(v, err, errlen))
 		return -1;
 	*local = 0;
