@@ -22,7 +22,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # becomes ',' (init.sh turns it back); single-quoted here for the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(subst $(space),$(comma),$(strip $(subst ",,$(subst ',,$(ARGS)))))')
 
-.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain audit audit-test
+.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -59,6 +59,10 @@ stock: userspace
 plain: initramfs
 	@k=$$(kernel/scripts/build.sh); \
 	tests/vm/plain.sh "$$k" $(INITRD) $(OUT)/run-$(RUNNAME)/results/ktap
+
+# Build the kernel after every patch of the series, in order.
+each-patch:
+	@kernel/scripts/each.sh
 
 unit: deps
 	@$(MAKE) -s -C tests/unit check

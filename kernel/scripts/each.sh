@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# each.sh - build the kernel after every patch of the series, in order
+# (kernel/patches/<ver>/ then drivers/patches/<ver>/): the tree must build
+# at each step.  Prints one line per patch with the compiler warnings of
+# that incremental build; exit 1 at the first that fails.
+set -u
+. "$(dirname "$0")/../../scripts/lib.sh"
+ver=${KVER:-6.12}
+check_kver "$ver"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+all=()
+for d in kernel drivers; do
+	s=$PINKIT_ROOT/$d/patches/$ver/series
+	[ -f "$s" ] || continue
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		all+=("$d/patches/$ver/$p")
+	done < "$s"
+done
+
+# Every "config SYMBOL" line of the pristine Kconfig files, once.
+src=$PINKIT_CACHE/src/linux-source-$ver
+[ -d "$src" ] || KVER=$ver "$(dirname "$0")/tree.sh" >/dev/null
+kconfigs=$work/kconfigs
+find "$src" -name 'Kconfig*' -exec grep -h '^config ' {} + | sed 's/[[:space:]]*$//' | sort -u > "$kconfigs"
+
+n=0 rc=0
+for p in "${all[@]}"; do
+	n=$((n + 1))
+	# A series of the first n patches, kernel and drivers kept apart so that
+	# each directory's config.snippet comes along.
+	rm -rf "$work/kernel" "$work/drivers"
+	mkdir -p "$work/kernel" "$work/drivers"
+	for q in "${all[@]:0:n}"; do
+		d=${q%%/*}
+		cp "$PINKIT_ROOT/$q" "$work/$d/"
+		basename "$q" >> "$work/$d/series"
+	done
+	# A config.snippet line whose symbol no patch so far has added (and
+	# the pristine Kconfig lacks) waits for the patch that adds it.
+	for d in kernel drivers; do
+		f=$PINKIT_ROOT/$d/patches/$ver/config.snippet
+		[ -f "$f" ] && [ -f "$work/$d/series" ] || continue
+		while IFS= read -r l; do
+			sym=$(echo "$l" | sed -n 's/^\(# \)\{0,1\}CONFIG_\([A-Za-z0-9_]*\).*/\2/p')
+			if [ -n "$sym" ] && ! grep -qsx "config $sym" "$kconfigs" &&
+			   ! (cd "$PINKIT_ROOT" && grep -qx "+config $sym" "${all[@]:0:n}"); then
+				continue
+			fi
+			echo "$l"
+		done < "$f" > "$work/$d/config.snippet"
+	done
+	dirs=
+	for d in kernel drivers; do [ -f "$work/$d/series" ] && dirs="$dirs $work/$d"; done
+	t0=$(date +%s)
+	if PATCHDIRS=${dirs# } "$(dirname "$0")/build.sh" >"$work/log" 2>&1; then
+		w=$(grep -c 'warning:' "$work/log")
+		grep 'warning:' "$work/log" | sed 's/^ */# /'
+		printf 'ok %d %s (%d s, %d compiler warnings)\n' "$n" "$p" $(($(date +%s) - t0)) "$w"
+	else
+		tail -n 25 "$work/log" | sed 's/^/# /'
+		printf 'not ok %d %s\n' "$n" "$p"
+		rc=1
+		break
+	fi
+done
+echo "# linux-$ver: $n of ${#all[@]} patches built"
+exit $rc
