@@ -4,8 +4,8 @@
 # root), or print the exact command and stop when that is impossible.
 #
 # Groups: build (userspace + unit tests), kernel (kernel build), vm (guest
-# and QEMU), src-6.12 / src-6.1 (Debian kernel source), stock-6.12 /
-# stock-6.1 (prebuilt Debian kernel), audit, bench.
+# and QEMU), src-6.12 / src-6.1 (Debian kernel source), audit, bench,
+# sparse.  `deps.sh --update` only refreshes apt's package lists.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -16,15 +16,17 @@ pkgs_for()
 	kernel)	echo gcc make flex bison bc libelf-dev libssl-dev ccache \
 		     xz-utils perl python3 cpio kmod rsync ;;
 	vm)	echo qemu-system-x86 busybox-static rdma-core ibverbs-providers \
-		     iproute2 cpio gzip ;;
+		     ibverbs-utils iproute2 cpio gzip kmod xz-utils ;;
 	src-*)	check_kver "${1#src-}"; echo "linux-source-${1#src-}" ;;
-	audit)	echo coccinelle ;;
+	audit)	echo coccinelle python3 ;;
 	bench)	echo perftest ;;
 	sparse)	echo sparse ;;
 	*)	die "deps.sh: unknown group '$1'" ;;
 	esac
 }
 
+update=0
+[ "${1:-}" = --update ] && { update=1; shift; }
 want=
 for g in "$@"; do
 	want="$want $(pkgs_for "$g")"
@@ -37,7 +39,7 @@ for p in $want; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && [ $update = 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then
 	sudo=
@@ -48,14 +50,15 @@ else
 		"sudo apt-get update && sudo apt-get install -y$missing"
 fi
 
-step_begin "installing$missing"
+step_begin "installing${missing:- nothing (apt-get update only)}"
 export DEBIAN_FRONTEND=noninteractive
 stamp=$PINKIT_CACHE/apt-updated
 mkdir -p "$PINKIT_CACHE"
-if [ -z "$(find "$stamp" -mmin -600 2>/dev/null)" ]; then
+if [ $update = 1 ] || [ -z "$(find "$stamp" -mmin -600 2>/dev/null)" ]; then
 	$sudo apt-get update -qq >&2 || note "apt-get update failed; trying the install anyway"
 	touch "$stamp"
 fi
+[ -z "$missing" ] && { step_end; exit 0; }
 # shellcheck disable=SC2086
 if ! $sudo apt-get install -y -qq --no-install-recommends $missing >&2; then
 	die "could not install:$missing; install them by hand:" \

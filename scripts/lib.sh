@@ -30,8 +30,8 @@ step_end()
 {
 	local t1
 	t1=$(date +%s.%N)
-	printf 'pinkit: %s done in %.1f s\n' "$_step_what" \
-		"$(echo "$t1 - $_step_t0" | bc)" >&2
+	awk -v w="$_step_what" -v a="$_step_t0" -v b="$t1" \
+		'BEGIN { printf "pinkit: %s done in %.1f s\n", w, b - a }' >&2
 }
 
 # check_kver VER - fail with the supported list unless VER is one of them.

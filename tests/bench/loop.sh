@@ -23,7 +23,7 @@ timed()
 	t0=$(date +%s.%N)
 	"$@" >"$work/$name.log" 2>&1 || note "$name: the run failed (its figure still stands): $work/$name.log"
 	t1=$(date +%s.%N)
-	secs[$name]=$(echo "$t1 - $t0" | bc)
+	secs[$name]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 }
 
 make -s run OUT="$work/out" CONTROL= ARGS="--filter smoke/*" >/dev/null 2>&1 || true

@@ -13,7 +13,7 @@ case $ver in
 esac
 pkg=$(apt-cache search --names-only "$pat" | awk '{ print $1 }' | sort -V | tail -n1)
 if [ -z "$pkg" ]; then
-	"$PINKIT_ROOT/scripts/deps.sh" src-"$ver" >/dev/null	# runs apt-get update once
+	"$PINKIT_ROOT/scripts/deps.sh" --update
 	pkg=$(apt-cache search --names-only "$pat" | awk '{ print $1 }' | sort -V | tail -n1)
 fi
 [ -n "$pkg" ] || die "no Debian package matches $pat; run apt-get update," \
