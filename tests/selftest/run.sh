@@ -93,7 +93,7 @@ initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-pinkit.gz
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..13"
+echo "1..14"
 expect fail kver-unknown 'KVER=5.4 is not supported.*KSRC=' \
 	make -s run KVER=5.4
 expect fail ksrc-missing 'does not exist' \
@@ -127,6 +127,16 @@ echo 0 > "$work/warn/results/rc"
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
 expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
 	tests/vm/verdict.sh "$work/warn" warn
+
+# A control pass that sees no corruption means the checker is blind: the
+# run fails although every case of both passes "passed".
+mkdir -p "$work/blind/results/control"
+printf 'KTAP version 1\n1..1\nok 1 clear-refs/anon-4k/pinned-rw/cpu-write-rdma-read\n' |
+	tee "$work/blind/results/ktap" > "$work/blind/results/control/ktap"
+echo 0 | tee "$work/blind/results/rc" > "$work/blind/results/control/rc"
+: > "$work/blind/console.txt"
+expect fail control-blind 'with legacy_cow on, no clear-refs case reported corruption' \
+	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/vm/verdict.sh "$work/blind" blind
 
 echo "$pass passed, $fail failed, 0 skipped"
 [ $fail = 0 ]
