@@ -17,7 +17,7 @@ PINKIT   := userspace/build/pinkit
 comma    := ,
 empty    :=
 space    := $(empty) $(empty)
-RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)
+RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kasan,$(DEBUG)),-kasan)
 # ARGS travel on the guest's kernel command line: quotes are dropped, ' '
 # becomes ',' (init.sh turns it back); single-quoted here for the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(subst $(space),$(comma),$(strip $(subst ",,$(subst ',,$(ARGS)))))')

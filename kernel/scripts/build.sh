@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build.sh - prepare the tree, configure and build bzImage out of tree with
 # ccache; copy it to $OUT/bzImage-<tree>-<flavor> and print that path.
-# Env: KVER / KSRC / PATCHES (see tree.sh), DEBUG=1 for the debug options.
+# Env: KVER / KSRC / PATCHES (see tree.sh), DEBUG=1 for the debug options,
+# DEBUG=kasan for those plus KASAN.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 
@@ -28,10 +29,14 @@ frags=("$PINKIT_ROOT/Kconfig.snippet")
 while read -r d; do
 	[ -n "$d" ] && [ -f "$d/config.snippet" ] && frags+=("$d/config.snippet")
 done < "$tree/.pinkit-series-dirs"
-if [ "${DEBUG:-0}" = 1 ]; then
-	flavor=debug
-	frags+=("$PINKIT_ROOT/kernel/config/debug.snippet")
-fi
+case ${DEBUG:-0} in
+0)	;;
+1)	flavor=debug
+	frags+=("$PINKIT_ROOT/kernel/config/debug.snippet") ;;
+kasan)	flavor=kasan
+	frags+=("$PINKIT_ROOT/kernel/config/debug.snippet" "$PINKIT_ROOT/kernel/config/kasan.snippet") ;;
+*)	die "DEBUG=$DEBUG: use DEBUG=1 (DEBUG_VM, PROVE_LOCKING, ...) or DEBUG=kasan (the same plus KASAN)" ;;
+esac
 build=$PINKIT_CACHE/build/$(basename "$tree")-$flavor
 
 "$(dirname "$0")/config.sh" "$tree" "$build" "${frags[@]}"
