@@ -25,6 +25,17 @@ nok()
 		printf '%s\n' "$a" | sed 's/^/# /'
 	done
 }
+
+# result NAME WHY [DETAIL...] - ok when WHY is empty, else not ok with WHY
+# and the details.
+result()
+{
+	if [ -z "$2" ]; then
+		ok "$1"
+	else
+		nok "$@"
+	fi
+}
 skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 
 # check JSON RULE... - python checks on an audit JSON file; prints the
@@ -98,12 +109,8 @@ fixture_case()
 	if [ "$rc" != "$want" ]; then
 		why="exit status $rc, expected $want${why:+; $why}"
 	fi
-	if [ -z "$why" ]; then
-		ok "fixture/$mode/$base"
-	else
-		nok "fixture/$mode/$base" "$why" "audit output:" \
-			"$(sed 's/^/  /' "$work/$base-$mode.out")"
-	fi
+	result "fixture/$mode/$base" "$why" "audit output:" \
+		"$(sed 's/^/  /' "$work/$base-$mode.out")"
 }
 
 if command -v spatch >/dev/null; then
@@ -170,12 +177,8 @@ for ver in 6.12 6.1; do
 	why=$(check "$work/r$ver-p.json" \
 		"row held-foll-get held radeon_ttm_tt_pin_userptr radeon_ttm.c")
 	[ $rc = 1 ] || why="exit status $rc, expected 1${why:+; $why}"
-	if [ -z "$why" ]; then
-		ok "radeon-$ver/pristine-flagged"
-	else
-		nok "radeon-$ver/pristine-flagged" "$why" \
-			"$(sed 's/^/  /' "$work/radeon-$ver-pristine.out")"
-	fi
+	result "radeon-$ver/pristine-flagged" "$why" \
+		"$(sed 's/^/  /' "$work/radeon-$ver-pristine.out")"
 
 	mapfile -t patches < <(radeon_patches "$PINKIT_ROOT/drivers/patches/$ver")
 	if [ ${#patches[@]} = 0 ]; then
@@ -194,12 +197,8 @@ for ver in 6.12 6.1; do
 	why=$(check "$work/r$ver-x.json" "norow held-foll-get" \
 		"row hmm no-ref radeon_ttm_tt_map_userptr radeon_ttm.c")
 	[ $rc = 0 ] || why="exit status $rc, expected 0${why:+; $why}"
-	if [ -z "$why" ]; then
-		ok "radeon-$ver/patched-clean"
-	else
-		nok "radeon-$ver/patched-clean" "$why" \
-			"$(sed 's/^/  /' "$work/radeon-$ver-patched.out")"
-	fi
+	result "radeon-$ver/patched-clean" "$why" \
+		"$(sed 's/^/  /' "$work/radeon-$ver-patched.out")"
 done
 
 # --- KVM on the whole 6.12 tree -------------------------------------------
@@ -217,19 +216,11 @@ else
 		"row dropped-foll-get dropped direct_pte_prefetch_many arch/x86/kvm/mmu/mmu.c" \
 		"row dropped-foll-get dropped hva_to_pfn_retry virt/kvm/pfncache.c" \
 		"norow held-foll-get arch/x86/kvm/mmu/")
-	if [ -z "$why" ]; then
-		ok "kvm-6.12/fault-path-dropped"
-	else
-		nok "kvm-6.12/fault-path-dropped" "$why"
-	fi
+	result "kvm-6.12/fault-path-dropped" "$why"
 	why=$(check "$work/kvm.json" \
 		"row held-foll-get held nested_get_vmcs12_pages arch/x86/kvm/vmx/nested.c")
 	[ $rc = 1 ] || why="exit status $rc, expected 1${why:+; $why}"
-	if [ -z "$why" ]; then
-		ok "kvm-6.12/nested-vmx-map-held"
-	else
-		nok "kvm-6.12/nested-vmx-map-held" "$why"
-	fi
+	result "kvm-6.12/nested-vmx-map-held" "$why"
 fi
 
 echo "$pass passed, $fail failed, $skip skipped"
