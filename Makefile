@@ -13,7 +13,6 @@ CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
 export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
-PINKIT   := userspace/build/pinkit
 comma    := ,
 empty    :=
 space    := $(empty) $(empty)
@@ -40,7 +39,7 @@ userspace: deps
 
 # The guest image: busybox, /init, pinkit and the verbs userspace.
 initramfs: userspace
-	@tests/vm/initramfs.sh $(INITRD) $(PINKIT) /usr/bin/ibv_devinfo
+	@tests/vm/initramfs.sh $(INITRD)
 
 kernel:
 	@kernel/scripts/build.sh >/dev/null

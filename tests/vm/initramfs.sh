@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# initramfs.sh OUT BINARY... - pack busybox, /init, the given binaries, the
-# rxe verbs provider and iproute2's rdma, with their shared-library closure,
+# initramfs.sh OUT [BINARY...] - pack busybox, /init, pinkit, ibv_devinfo,
+# the given binaries, the rxe verbs provider and iproute2's rdma, with their
+# shared-library closure,
 # into a gzipped cpio archive OUT.  EXTRA_ROOT=DIR adds DIR's contents (the
 # modules of a stock kernel).
 set -eu
@@ -39,7 +40,7 @@ install_bin()
 
 install_bin /usr/bin/rdma /usr/bin/rdma
 install_bin "$provider" "$provider"
-for b in "$@"; do
+for b in "$PINKIT_ROOT/userspace/build/pinkit" /usr/bin/ibv_devinfo "$@"; do
 	install_bin "$b" "/usr/bin/$(basename "$b")"
 done
 mkdir -p "$root/etc/libibverbs.d"

@@ -11,10 +11,15 @@ case $ver in
 6.1)	pat='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
 *)	pat="^linux-image-${ver//./\\.}\\.[0-9]+\\+deb[0-9]+-amd64-unsigned\$" ;;
 esac
-pkg=$(apt-cache search --names-only "$pat" | awk '{ print $1 }' | sort -V | tail -n1)
+# newest - the newest package whose name matches $pat.
+newest()
+{
+	apt-cache search --names-only "$pat" | awk '{ print $1 }' | sort -V | tail -n1
+}
+pkg=$(newest)
 if [ -z "$pkg" ]; then
 	"$PINKIT_ROOT/scripts/deps.sh" --update
-	pkg=$(apt-cache search --names-only "$pat" | awk '{ print $1 }' | sort -V | tail -n1)
+	pkg=$(newest)
 fi
 [ -n "$pkg" ] || die "no Debian package matches $pat; run apt-get update," \
 	"or check that the archive carries linux-image-$ver"
@@ -56,7 +61,6 @@ for m in $mods; do
 	echo "/lib/modules/$base" >> "$extra/lib/modules/pinkit.order"
 done
 initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-stock-$ver.gz
-EXTRA_ROOT=$extra "$(dirname "$0")/initramfs.sh" "$initrd" \
-	"$PINKIT_ROOT/userspace/build/pinkit" /usr/bin/ibv_devinfo
+EXTRA_ROOT=$extra "$(dirname "$0")/initramfs.sh" "$initrd"
 note "stock kernel $kver with $(wc -l < "$extra/list") modules"
 CONTROL= "$(dirname "$0")/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
