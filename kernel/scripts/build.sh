@@ -71,4 +71,5 @@ img=${OUT:-$PINKIT_ROOT/out}/bzImage-$(basename "$build")
 mkdir -p "$(dirname "$img")"
 cp "$build/arch/x86/boot/bzImage" "$img.tmp"
 mv "$img.tmp" "$img"
+"$(dirname "$0")/selftests.sh" "$tree" "$build" "$img"
 echo "$img"

@@ -93,4 +93,8 @@ done
 initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-stock-$ver.gz
 EXTRA_ROOT=$extra "$(dirname "$0")/initramfs.sh" "$initrd"
 note "stock kernel $kver with $(wc -l < "$extra/list") modules"
-CONTROL= "$(dirname "$0")/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
+# The series' kernel selftests, built with the patched kernel of the same
+# version, run on the stock kernel too: they must fail there.
+kst=${OUT:-$PINKIT_ROOT/out}/bzImage-$ver-default.selftests.gz
+[ -f "$kst" ] || note "no kernel selftests for $ver yet ($kst): 'make run KVER=$ver' builds them"
+KSELFTESTS=$kst CONTROL= "$(dirname "$0")/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
