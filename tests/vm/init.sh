@@ -100,6 +100,18 @@ suite /results
 rc=$(cat /results/rc)
 echo "PINKIT-SUITE-END rc=$rc"
 
+# The kernel selftests the series brought (kernel/scripts/selftests.sh):
+# each one's KTAP in /results/kselftest/NAME.ktap, its exit status beside.
+if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ]; then
+	mkdir -p /results/kselftest
+	for t in /kselftests/*; do
+		n=${t##*/}
+		echo "PINKIT-KSELFTEST-START $n"
+		(cd /tmp && "$t") 2>&1 | tee "/results/kselftest/$n.ktap"
+		echo $? > "/results/kselftest/$n.rc"
+	done
+fi
+
 ctl=$(arg pinkit.control)
 if [ -n "$ctl" ]; then
 	if echo 1 > "/sys/kernel/debug/$ctl"; then

@@ -9,6 +9,13 @@ shift 3
 out=${OUT:-$PINKIT_ROOT/out}/$name
 rm -rf "$out"
 mkdir -p "$out"
+# The kernel selftests of the series (kernel/scripts/selftests.sh), or
+# KSELFTESTS=archive for another kernel: a second cpio after the first.
+kst=${KSELFTESTS:-$kernel.selftests.gz}
+if [ -f "$kst" ]; then
+	cat "$initrd" "$kst" > "$out/initrd.gz"
+	initrd=$out/initrd.gz
+fi
 # CONTROL=switch: run the suite a second time with that kernel switch on.
 "$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$out" "$@" \
 	${CONTROL:+pinkit.control=$CONTROL} || true

@@ -89,6 +89,43 @@ control_results()
 	}' "$res/control/ktap"
 }
 
+# kselftest_results - the series' kernel selftests (results/kselftest/)
+# as cases kselftest/NAME/DESCRIPTION ("a: b c" becomes "a/b-c"); a test
+# that printed fewer results than its plan, or none, fails as NAME/incomplete.
+kselftest_results()
+{
+	local f
+	for f in "$res"/kselftest/*.ktap; do
+		[ -f "$f" ] || continue
+		awk -v n="$(basename "$f" .ktap)" '
+		function name(d) { gsub(/: /, "/", d); gsub(/[^A-Za-z0-9_\/.-]+/, "-", d)
+			sub(/-$/, "", d); return "kselftest/" n "/" d }
+		/^1\.\.0 # SKIP/ { sub(/^1\.\.0 # SKIP */, ""); skipall = $0; next }
+		/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
+		/^# Totals|^# [0-9]+ skipped test/ { next }
+		/^# / { print; next }
+		/^(not )?ok [0-9]+ / {
+			got++
+			ok = ($1 == "ok"); d = $0; sub(/^(not )?ok [0-9]+ /, "", d)
+			if (d ~ /^# SKIP /) {
+				sub(/^# SKIP /, "", d); why = d
+				if (match(d, / \([^()]*\)$/)) {
+					why = substr(d, RSTART + 2, RLENGTH - 3); d = substr(d, 1, RSTART - 1)
+				}
+				printf "ok 0 %s # SKIP %s\n", name(d), why
+			} else
+				printf "%s 0 %s\n", ok ? "ok" : "not ok", name(d)
+		}
+		END {
+			if (skipall != "") printf "ok 0 kselftest/%s # SKIP %s\n", n, skipall
+			else if (plan == 0 || got != plan) {
+				printf "# %s printed %d of %d results\n", n, got, plan
+				printf "not ok 0 kselftest/%s/incomplete\n", n
+			}
+		}' "$f"
+	done
+}
+
 main=
 [ -d "$res" ] && { check_pass "$res" "main pass"; main=$res/ktap; }
 [ -d "$res" ] || [ ${#errors[@]} != 0 ] || errors+=("no verdict: the guest wrote no results")
@@ -109,6 +146,7 @@ fi
 # (each a failed result), numbered in one plan.
 {
 	[ -n "$main" ] && grep -E '^(ok |not ok |# )' "$main"
+	[ -d "$res" ] && kselftest_results
 	cat "$extra"
 	for e in "${errors[@]}"; do
 		printf '# %s\nnot ok 0 harness/%s\n' "$e" "$(echo "$e" | sed 's/[:(].*//; s/[^A-Za-z0-9]\+/-/g; s/-$//')"
