@@ -279,6 +279,7 @@ struct pk_case {
 	enum pk_kind kind;
 	enum pk_backing backing;
 	enum pk_dir dir;
+	unsigned int xfer;	/* odp-xfer case (odp_xfer.c), 0: a row case */
 };
 
 const char *pk_kind_name(enum pk_kind k);
@@ -306,6 +307,14 @@ extern const size_t pk_nr_rows;
  */
 size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 		 struct pk_case *out, size_t max);
+/*
+ * The odp-xfer cases (transfer geometry, iova != address, requests outside
+ * the MR; odp_xfer.c) into @out like pk_expand(); pk_case_run() runs them.
+ */
+struct pk_env;
+size_t pk_odp_xfer_expand(struct pk_case *out, size_t max);
+void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
+		      struct pk_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Filter                                                             */

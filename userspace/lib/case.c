@@ -779,6 +779,10 @@ void pk_case_run(const struct pk_case *c, const struct pk_env *env,
 	unsigned int iters = env->iterations ? env->iterations : 1, i;
 	struct pk_tc t;
 
+	if (c->xfer) {
+		pk_odp_xfer_run(c, env, r);
+		return;
+	}
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.env = env;

@@ -345,6 +345,7 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 						c->kind = k;
 						c->backing = b;
 						c->dir = d;
+						c->xfer = 0;
 						snprintf(c->name, sizeof(c->name),
 							 "%s/%s/%s/%s",
 							 row->name,

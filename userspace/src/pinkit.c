@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	struct pk_case *cases;
 	struct pk_opts o;
 	char err[256];
-	size_t n;
+	size_t n, nx;
 	int ret;
 
 	if (pk_parse_args(argc, argv, &o, err, sizeof(err))) {
@@ -143,12 +143,15 @@ int main(int argc, char **argv)
 	}
 
 	n = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
-	cases = calloc(n ? n : 1, sizeof(*cases));
+	nx = pk_odp_xfer_expand(NULL, 0);
+	cases = calloc(n + nx ? n + nx : 1, sizeof(*cases));
 	if (!cases) {
-		fprintf(stderr, "%s: out of memory expanding %zu cases\n", prog, n);
+		fprintf(stderr, "%s: out of memory expanding %zu cases\n", prog,
+			n + nx);
 		return 2;
 	}
 	pk_expand(pk_rows, pk_nr_rows, cases, n);
+	n += pk_odp_xfer_expand(cases + n, nx);
 	if (o.cmd == PK_CMD_LIST)
 		ret = cmd_list(cases, n, &o);
 	else
