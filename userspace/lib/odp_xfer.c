@@ -661,6 +661,12 @@ static void run_prefetch(struct xc *x, size_t off, size_t len)
 	sge.lkey = x->mr->lkey;
 	ret = ibv_advise_mr(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE,
 			    IBV_ADVISE_MR_FLAG_FLUSH, &sge, 1);
+	if (ret == EOPNOTSUPP) {
+		/* the provider library has no advise_mr (rdma-core < 56 for rxe) */
+		pk_skip(x->r, "ibv_advise_mr is not supported by the %s provider library (EOPNOTSUPP): a newer rdma-core is needed",
+			x->dev->name);
+		return;
+	}
 	if (ret) {
 		pk_fail(x->r, "ibv_advise_mr(PREFETCH_WRITE, FLUSH) of %zu bytes at iova 0x%llx (MR offset 0x%zx): %s",
 			len, (unsigned long long)sge.addr, off, strerror(ret));
