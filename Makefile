@@ -93,8 +93,9 @@ compare: userspace
 
 # make audit: list the mmu-notifier users of a kernel tree (KSRC=tree), of a
 # driver's source (DIR=dir-or-file) or, by default, of the pristine Debian
-# source of KVER, and how they get pages; exit 1 if one keeps FOLL_GET
-# references.  AUDIT_ARGS passes options (--only PATH, --text, ...).
+# source of KVER, and how they get pages; audit.sh exits 1 if one keeps
+# FOLL_GET references (make then exits 2, as for any failed recipe).
+# AUDIT_ARGS passes options (--only PATH, --text, ...).
 audit:
 	@scripts/deps.sh audit
 	@DIR="$(DIR)" AUDIT_ARGS="$(AUDIT_ARGS)" drivers/audit/audit.sh
