@@ -372,6 +372,32 @@ static int post_recv(struct xc *x, struct ibv_sge *sge, const char *what)
 	return 0;
 }
 
+/* Post @wr on the requester and wait for its completion (see xc_wait()). */
+static int xc_op(struct xc *x, struct ibv_send_wr *wr, const char *what,
+		 int *status)
+{
+	int ret = post_send(x, wr, what);
+
+	return ret ? ret : xc_wait(x, 1, what, status);
+}
+
+/*
+ * A SEND of @from by the requester into the receive buffer @into of the
+ * responder; both completions are waited for (see xc_wait()).
+ */
+static int xc_sendrecv(struct xc *x, struct ibv_send_wr *wr,
+		       struct ibv_sge *from, struct ibv_sge *into,
+		       const char *what, int *status)
+{
+	int ret = post_recv(x, into, what);
+
+	wr->opcode = IBV_WR_SEND;
+	wr->sg_list = from;
+	if (!ret)
+		ret = post_send(x, wr, what);
+	return ret ? ret : xc_wait(x, 2, what, status);
+}
+
 /* Where (offset, length) of the geometry lie in the MR. */
 static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		     size_t *len)
@@ -462,27 +488,13 @@ static void run_data(struct xc *x, enum xop o, size_t off, size_t len)
 		wr.sg_list = &lsge;
 		wr.wr.rdma.remote_addr = x->iova + off;
 		wr.wr.rdma.rkey = x->mr->rkey;
-		ret = post_send(x, &wr, what);
-		if (!ret)
-			ret = xc_wait(x, 1, what, &st);
+		ret = xc_op(x, &wr, what, &st);
 		break;
 	case XO_SEND:	/* out of the MR into scratch */
-		ret = post_recv(x, &lsge, what);
-		wr.opcode = IBV_WR_SEND;
-		wr.sg_list = &msge;
-		if (!ret)
-			ret = post_send(x, &wr, what);
-		if (!ret)
-			ret = xc_wait(x, 2, what, &st);
+		ret = xc_sendrecv(x, &wr, &msge, &lsge, what, &st);
 		break;
 	default:	/* XO_RECV: from scratch into the MR */
-		ret = post_recv(x, &msge, what);
-		wr.opcode = IBV_WR_SEND;
-		wr.sg_list = &lsge;
-		if (!ret)
-			ret = post_send(x, &wr, what);
-		if (!ret)
-			ret = xc_wait(x, 2, what, &st);
+		ret = xc_sendrecv(x, &wr, &lsge, &msge, what, &st);
 		break;
 	}
 	if (ret < 0)
@@ -550,9 +562,7 @@ static void run_atomic(struct xc *x, enum xop o, size_t off)
 		wr.wr.atomic.swap = ~old;
 		want = ~old;
 	}
-	ret = post_send(x, &wr, what);
-	if (!ret)
-		ret = xc_wait(x, 1, what, &st);
+	ret = xc_op(x, &wr, what, &st);
 	if (ret < 0)
 		return;
 	if (ret > 0) {
@@ -579,7 +589,7 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 	struct ibv_send_wr wr;
 	char what[160];
 	uint64_t addr;
-	int st = 0, ret = 0, n = 1;
+	int st = 0, ret;
 
 	/* wrap: the request starts 64 bytes (an atomic: 8) below 2^64 */
 	addr = wrap ? UINT64_MAX - (o == XO_FADD || o == XO_CSWAP ? 7 : 63) :
@@ -612,6 +622,7 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 			    IBV_WR_RDMA_READ;
 		wr.wr.rdma.remote_addr = addr;
 		wr.wr.rdma.rkey = x->mr->rkey;
+		ret = xc_op(x, &wr, what, &st);
 		break;
 	case XO_FADD:
 	case XO_CSWAP:
@@ -621,23 +632,15 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 		wr.wr.atomic.remote_addr = addr;
 		wr.wr.atomic.rkey = x->mr->rkey;
 		wr.wr.atomic.compare_add = 1;
+		ret = xc_op(x, &wr, what, &st);
 		break;
 	case XO_SEND:	/* the local SGE in the MR leaves it */
-		ret = post_recv(x, &lsge, what);
-		wr.opcode = IBV_WR_SEND;
-		wr.sg_list = &msge;
-		n = 2;
+		ret = xc_sendrecv(x, &wr, &msge, &lsge, what, &st);
 		break;
 	default:	/* XO_RECV: the receive SGE in the MR leaves it */
-		ret = post_recv(x, &msge, what);
-		wr.opcode = IBV_WR_SEND;
-		n = 2;
+		ret = xc_sendrecv(x, &wr, &lsge, &msge, what, &st);
 		break;
 	}
-	if (!ret)
-		ret = post_send(x, &wr, what);
-	if (!ret)
-		ret = xc_wait(x, n, what, &st);
 	if (ret < 0)
 		return;
 	if (ret == 0) {
