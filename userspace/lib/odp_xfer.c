@@ -398,6 +398,26 @@ static int xc_sendrecv(struct xc *x, struct ibv_send_wr *wr,
 	return ret ? ret : xc_wait(x, 2, what, status);
 }
 
+/*
+ * Fill the MR and the scratch buffer with patterns of @seed, note what the
+ * MR holds, and describe @len bytes at @maddr (an iova of the MR) and at
+ * the unaligned scratch offset.
+ */
+static void xc_prepare(struct xc *x, uint64_t seed, uint64_t maddr,
+		       size_t len, struct ibv_sge *lsge, struct ibv_sge *msge)
+{
+	pk_pattern_fill(x->buf, x->len, seed, 0);
+	pk_pattern_fill(x->scratch, x->scratch_len, seed ^ 0x5c00, 0);
+	memcpy(x->before, x->buf, x->len);
+	memcpy(x->expect, x->buf, x->len);
+	lsge->addr = (uintptr_t)(x->scratch + XC_LOFF);
+	lsge->length = (uint32_t)len;
+	lsge->lkey = x->smr->lkey;
+	msge->addr = maddr;
+	msge->length = (uint32_t)len;
+	msge->lkey = x->mr->lkey;
+}
+
 /* Where (offset, length) of the geometry lie in the MR. */
 static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		     size_t *len)
@@ -465,16 +485,7 @@ static void run_data(struct xc *x, enum xop o, size_t off, size_t len)
 
 	snprintf(what, sizeof(what), "%s of %zu bytes at MR offset 0x%zx",
 		 xop_names[o], len, off);
-	pk_pattern_fill(x->buf, x->len, 0x0d1, 0);
-	pk_pattern_fill(x->scratch, x->scratch_len, 0x5c1, 0);
-	memcpy(x->before, x->buf, x->len);
-	memcpy(x->expect, x->buf, x->len);
-	lsge.addr = (uintptr_t)(x->scratch + XC_LOFF);
-	lsge.length = (uint32_t)len;
-	lsge.lkey = x->smr->lkey;
-	msge.addr = x->iova + off;
-	msge.length = (uint32_t)len;
-	msge.lkey = x->mr->lkey;
+	xc_prepare(x, 0x0d1, x->iova + off, len, &lsge, &msge);
 
 	memset(&wr, 0, sizeof(wr));
 	wr.wr_id = 1;
@@ -600,16 +611,7 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 		 xop_names[o], len, (unsigned long long)addr,
 		 (unsigned long long)x->iova,
 		 (unsigned long long)(x->iova + x->len - 1));
-	pk_pattern_fill(x->buf, x->len, 0x0d2, 0);
-	pk_pattern_fill(x->scratch, x->scratch_len, 0x5c2, 0);
-	memcpy(x->before, x->buf, x->len);
-	memcpy(x->expect, x->buf, x->len);
-	lsge.addr = (uintptr_t)(x->scratch + XC_LOFF);
-	lsge.length = (uint32_t)len;
-	lsge.lkey = x->smr->lkey;
-	msge.addr = addr;
-	msge.length = (uint32_t)len;
-	msge.lkey = x->mr->lkey;
+	xc_prepare(x, 0x0d2, addr, len, &lsge, &msge);
 	memset(&wr, 0, sizeof(wr));
 	wr.wr_id = 1;
 	wr.num_sge = 1;
@@ -738,9 +740,10 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 		else if (g == XG_PREFETCH)
 			run_prefetch(&x, off, len);
 		else if (g == XG_PAGE_EDGE) {
-			pk_pattern_fill(x.buf, x.len, 0x0d3, 0);
-			memcpy(x.before, x.buf, x.len);
-			memcpy(x.expect, x.buf, x.len);
+			struct ibv_sge unused[2];
+
+			xc_prepare(&x, 0x0d3, x.iova, 8, &unused[0],
+				   &unused[1]);
 			run_atomic(&x, o, x.page - 8);
 			if (r->status == PK_PASS)
 				run_atomic(&x, o, x.page);
