@@ -418,6 +418,15 @@ static void xc_prepare(struct xc *x, uint64_t seed, uint64_t maddr,
 	msge->lkey = x->mr->lkey;
 }
 
+/* Did the operation xc_op()/xc_sendrecv() returned @ret for succeed? */
+static bool xc_succeeded(struct xc *x, int ret, int status, const char *what)
+{
+	if (ret > 0)
+		pk_fail(x->r, "%s: error completion %s (status %d)", what,
+			ibv_wc_status_str(status), status);
+	return ret == 0;
+}
+
 /* Where (offset, length) of the geometry lie in the MR. */
 static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		     size_t *len)
@@ -508,13 +517,8 @@ static void run_data(struct xc *x, enum xop o, size_t off, size_t len)
 		ret = xc_sendrecv(x, &wr, &lsge, &msge, what, &st);
 		break;
 	}
-	if (ret < 0)
+	if (!xc_succeeded(x, ret, st, what))
 		return;
-	if (ret > 0) {
-		pk_fail(x->r, "%s: error completion %s (status %d)", what,
-			ibv_wc_status_str(st), st);
-		return;
-	}
 	if (o == XO_WRITE || o == XO_RECV) {
 		memcpy(x->expect + off, x->scratch + XC_LOFF, len);
 		check_mr(x, what);
@@ -574,13 +578,8 @@ static void run_atomic(struct xc *x, enum xop o, size_t off)
 		want = ~old;
 	}
 	ret = xc_op(x, &wr, what, &st);
-	if (ret < 0)
+	if (!xc_succeeded(x, ret, st, what))
 		return;
-	if (ret > 0) {
-		pk_fail(x->r, "%s: error completion %s (status %d)", what,
-			ibv_wc_status_str(st), st);
-		return;
-	}
 	if (get_u64(x->scratch + 64) != old)
 		pk_fail(x->r, "%s: returned 0x%016llx, the CPU wrote 0x%016llx there",
 			what, (unsigned long long)get_u64(x->scratch + 64),
