@@ -93,7 +93,13 @@ initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-pinkit.gz
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..14"
+echo "1..16"
+# The user's CFLAGS add to the flags the code needs, never replace them.
+expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
+	bash -c "make -s -C userspace BUILD='$work/o0' CFLAGS=-O0 && ls '$work/o0'"
+# The product runner is a plain loop: CUnit belongs to the unit tests only.
+expect ok product-links-no-cunit 'libibverbs' \
+	bash -c "ldd userspace/build/pinkit | grep -v -i cunit || exit 1; ! ldd userspace/build/pinkit | grep -qi cunit"
 expect fail kver-unknown 'KVER=5.4 is not supported.*KSRC=' \
 	make -s run KVER=5.4
 expect fail ksrc-missing 'does not exist' \

@@ -74,7 +74,7 @@ static void complete(const CU_pTest test, const CU_pSuite suite,
 		st.pass++;
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
 	int (*const reg[])(void) = {
 		ut_register_pattern, ut_register_pagemap, ut_register_cases,
@@ -85,8 +85,6 @@ int main(int argc, char **argv)
 	CU_pSuite s;
 	size_t i;
 
-	if (argc > 1 && !strcmp(argv[1], "--runner-selftest"))
-		return ut_runner_selftest();
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: CU_initialize_registry: %s\n",
 			CU_get_error_msg());

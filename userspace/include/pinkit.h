@@ -85,9 +85,6 @@ struct pk_mismatch {
  */
 int pk_compare(const void *expect, const void *got, size_t len,
 	       size_t page_size, struct pk_mismatch *m);
-/* Compare @got against the pattern @seed at @base. */
-int pk_pattern_check(const void *got, size_t len, uint64_t seed, size_t base,
-		     size_t page_size, struct pk_mismatch *m);
 
 /* ------------------------------------------------------------------ */
 /* pagemap, kpageflags, smaps, vmstat                                 */
@@ -145,8 +142,6 @@ static inline bool pk_kpf_test(uint64_t flags, unsigned int bit)
  */
 size_t pk_count_shared_pfns(const uint64_t *pm, size_t n);
 
-/* Read the kpageflags word of @pfn; -1 with errno on error. */
-int pk_kpageflags_read(int fd, uint64_t pfn, uint64_t *flags);
 /*
  * kpageflags for the PFNs of @n pagemap entries (0 where not present),
  * one read per run of consecutive PFNs.
@@ -183,7 +178,6 @@ struct pk_vmstat {
 	bool have[PK_VM_NR];
 };
 
-const char *pk_vmstat_name(enum pk_vmstat_item i);
 int pk_vmstat_parse(FILE *f, struct pk_vmstat *s);
 int pk_vmstat_read(struct pk_vmstat *s);
 /* "thp_split_pmd +1 pswpout +16"; empty string when nothing moved. */
@@ -497,13 +491,13 @@ void pk_case_fork(const struct pk_case *c, const struct pk_env *env,
 
 
 /*
- * Register @cases as CUnit suites (one per row) and run them; KTAP result
- * lines go to @out through CUnit's handlers (the caller prints the header).  Results land in @res (n entries).
- * Returns 0, or -1 if CUnit itself failed.
+ * Run @cases in order with @fn; with @ktap, print each result's KTAP line
+ * to @out as it completes (the caller prints the header).  Results land
+ * in @res (n entries).
  */
-int pk_suite_run(const struct pk_case *cases, size_t n,
-		 const struct pk_env *env, pk_case_fn fn, FILE *out,
-		 bool ktap, struct pk_result *res);
+void pk_suite_run(const struct pk_case *cases, size_t n,
+		  const struct pk_env *env, pk_case_fn fn, FILE *out,
+		  bool ktap, struct pk_result *res);
 
 double pk_now(void);
 
