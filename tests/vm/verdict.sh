@@ -7,7 +7,9 @@
 # OUTDIR/counts.  A run that could not decide is a failure, never a pass.
 #
 # CONTROL_GROUPS: the case groups in which the control pass must show
-# corruption (a "differs" diagnostic on a failed case).
+# corruption: a failed case with a "# first-diff: offset=N" diagnostic,
+# which pinkit prints only when a data comparison found different bytes.
+# An error completion or a timeout is not corruption and does not count.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 out=$1 name=$2
@@ -69,7 +71,7 @@ control_results()
 		c = ($1 == "not") ? $4 : $3
 		g = c; sub(/\/.*/, "", g)
 		ran[g] = 1
-		if ($1 == "not" && diag ~ /differ/ && !(g in seen)) { seen[g] = c; why[g] = diag }
+		if ($1 == "not" && diag ~ /(^|\n)# first-diff: offset=/ && !(g in seen)) { seen[g] = c; why[g] = diag }
 	}
 	{ diag = "" }
 	END {

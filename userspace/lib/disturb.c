@@ -655,11 +655,25 @@ out:
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * Split the huge mapping under the MR: a partial mprotect splits a PMD,
+ * split_huge_pages (debugfs) splits the folio where the kernel can.  The
+ * row is about a split, so one must have happened: the PMD mapping is gone
+ * (smaps AnonHugePages drops) or fewer pages sit in large folios
+ * (kpageflags THP).  Otherwise the case is skipped and says which.
+ */
 static int thp_split_begin(struct pk_tc *t)
 {
-	size_t before = pk_count_kpf(t, &t->b, PK_KPF_THP), after;
+	size_t before, after;
+	long kb0, kb1;
 	char req[128];
 
+	if (t->kpf_fd < 0) {
+		pk_skip(t->r, "cannot see a THP split: /proc/kpageflags unreadable (needs root)");
+		return 1;
+	}
+	before = pk_count_kpf(t, &t->b, PK_KPF_THP);
+	kb0 = pk_smaps_field_kb(t->b.addr, "AnonHugePages");
 	/* PMD split: change the protection of one subpage and back */
 	if (mprotect(t->b.addr + t->page, t->page, PROT_READ) ||
 	    mprotect(t->b.addr + t->page, t->page, PROT_READ | PROT_WRITE)) {
@@ -674,9 +688,17 @@ static int thp_split_begin(struct pk_tc *t)
 	    pk_write_file(SPLIT_DEBUGFS, req, t->err, sizeof(t->err)))
 		pk_diag(t->r, "%s", t->err);
 	after = pk_count_kpf(t, &t->b, PK_KPF_THP);
-	pk_diag(t->r, "THP split: %zu -> %zu pages in large folios, AnonHugePages %ld kB",
-		before, after, pk_smaps_field_kb(t->b.addr, "AnonHugePages"));
-	return 0;
+	kb1 = pk_smaps_field_kb(t->b.addr, "AnonHugePages");
+	pk_diag(t->r, "THP split: %zu -> %zu pages in large folios, AnonHugePages %ld -> %ld kB",
+		before, after, kb0, kb1);
+	if (kb1 < kb0 || after < before)
+		return 0;
+	pk_skip(t->r, "no split happened: %zu of %zu pages stay in large folios and no PMD mapping went away (AnonHugePages %ld kB; %s)",
+		after, t->npages, kb1,
+		access(SPLIT_DEBUGFS, W_OK) ?
+		"no " SPLIT_DEBUGFS " to split the folio" :
+		"split_huge_pages left the folio whole, as it does for a pinned one");
+	return 1;
 }
 
 static int collapse_begin(struct pk_tc *t)
