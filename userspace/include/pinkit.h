@@ -17,9 +17,12 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "pinkit-kind.h"
+
 #define PK_NAME_MAX	160
 #define PK_MSG_MAX	256
 #define PK_DIAG_MAX	3072
+#define PK_PLUGINS_MAX	8
 
 /* ------------------------------------------------------------------ */
 /* Results                                                            */
@@ -188,15 +191,12 @@ char *pk_vmstat_delta(const struct pk_vmstat *before,
 /* Case table                                                         */
 /* ------------------------------------------------------------------ */
 
-enum pk_kind {
-	PK_KIND_PINNED_RW,	/* LOCAL_WRITE|REMOTE_READ|REMOTE_WRITE|ATOMIC */
-	PK_KIND_PINNED_RO,	/* REMOTE_READ only */
-	PK_KIND_ODP,		/* IBV_ACCESS_ON_DEMAND, no page references */
-	PK_KIND_GUP_RO,		/* gup_test long-term R/O pin, read through it */
-	PK_KIND_HMM,		/* hmm_dmirror: software secondary MMU */
-	PK_KIND_NR,
-};
-
+/*
+ * The four dimensions of a case, each a const table in a file of its own:
+ * kinds (kinds.c, the ops of pinkit-kind.h), backings (backings.c),
+ * directions (directions.c) and disturbances (disturbances.c).  The rows
+ * (rows.c) multiply them.
+ */
 enum pk_backing {
 	PK_BACK_ANON_4K,	/* private anon, 4 KiB pages, THP disabled */
 	PK_BACK_ANON_THP,	/* private anon, PMD-mapped THP */
@@ -245,6 +245,71 @@ enum pk_disturb {
 
 #define PK_BIT(x)	(1u << (x))
 
+struct pk_tc;
+struct pk_buf;
+
+/* Backings: the memory a device is attached to. */
+enum {
+	PK_BF_ALL_DIRS = 1 << 0,	/* every direction, not only the plain two */
+	PK_BF_NO_SOFT_DIRTY = 1 << 1,	/* no per-page soft-dirty (hugetlb) */
+	PK_BF_NO_TWIN = 1 << 2,		/* a twin would merge with it (KSM) */
+	PK_BF_ONE_PAGE = 1 << 3,	/* one huge page: half cannot be unmapped */
+};
+
+struct pk_backing_desc {
+	const char *name;
+	size_t len;
+	unsigned int flags;		/* PK_BF_* */
+	uint64_t uffd_features;		/* what uffd-wp needs beyond anon memory */
+	/* 0 done, 1 skipped, -1 failed (reason in t->r) */
+	int (*create)(struct pk_tc *t, struct pk_buf *b);
+};
+
+extern const struct pk_backing_desc pk_backings[PK_BACK_NR];
+
+/* Directions: the round that moves data once the memory is disturbed. */
+struct pk_dir_desc {
+	const char *name;
+	unsigned int flags;		/* PK_DIRF_* (pinkit-kind.h) */
+	bool plain;			/* runs on every backing */
+	int (*round)(struct pk_tc *t);	/* 0, or -1 when it could not run */
+};
+
+extern const struct pk_dir_desc pk_dirs[PK_DIR_NR];
+
+/* Disturbances: what the kernel does to the memory under the device. */
+enum {
+	/* soft-dirty precision is checked right after it (clear_refs) */
+	PK_DF_CLEAR_REFS = 1 << 0,
+	/*
+	 * unmaps the upper half: not on a one-page backing, and a kind
+	 * without page references must report the hole by a remote access
+	 * error, which only verbs have
+	 */
+	PK_DF_HALF_UNMAP = 1 << 1,
+};
+
+struct pk_disturb_desc {
+	const char *name;		/* "clear_refs 4", used in messages */
+	unsigned int rounds;		/* disturbance + direction rounds */
+	unsigned int flags;		/* PK_DF_* */
+	unsigned int kind_needs;	/* PK_KF_* a kind must have */
+	/* 0 done, 1 skipped, -1 failed (reason in t->r) */
+	int (*begin)(struct pk_tc *t);
+	int (*end)(struct pk_tc *t);	/* after the round; may be NULL */
+};
+
+extern const struct pk_disturb_desc pk_disturbs[PK_DIST_NR];
+
+/* Kinds: the built-in table (kinds.c) and the ones plugins add. */
+size_t pk_kind_count(void);
+const struct pk_kind_ops *pk_kind_at(size_t i);
+const struct pk_kind_ops *pk_kind_find(const char *name);
+/* Add a kind after checking it; -1 with the reason in @err. */
+int pk_kind_register(const struct pk_kind_ops *k, char *err, size_t len);
+/* dlopen @path and register the kinds it exports; -1 with @err. */
+int pk_kind_plugin_load(const char *path, char *err, size_t len);
+
 /* Row flags: which observables a row asserts beyond coherence. */
 enum {
 	/* The row is a control: it passes only when the checker sees a break. */
@@ -261,7 +326,9 @@ struct pk_row {
 	const char *name;	/* first component of the case name */
 	const char *invariant;	/* the sentence the row asserts */
 	enum pk_disturb disturb;
-	unsigned int kinds;	/* PK_BIT(enum pk_kind) */
+	/* the kinds it applies to: all PK_KF_* of @kind_has, none of @kind_lacks */
+	unsigned int kind_has;
+	unsigned int kind_lacks;
 	unsigned int backings;	/* PK_BIT(enum pk_backing) */
 	unsigned int dirs;	/* PK_BIT(enum pk_dir) */
 	unsigned int flags;
@@ -270,12 +337,11 @@ struct pk_row {
 struct pk_case {
 	char name[PK_NAME_MAX];
 	const struct pk_row *row;
-	enum pk_kind kind;
+	const struct pk_kind_ops *kind;
 	enum pk_backing backing;
 	enum pk_dir dir;
 };
 
-const char *pk_kind_name(enum pk_kind k);
 const char *pk_backing_name(enum pk_backing b);
 const char *pk_dir_name(enum pk_dir d);
 const char *pk_disturb_name(enum pk_disturb d);
@@ -287,16 +353,18 @@ const char *pk_disturb_name(enum pk_disturb d);
 bool pk_dir_is_msg(enum pk_dir d);
 
 /* Is the combination meaningful (e.g. a read-only MR cannot be written)? */
-bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
-		    enum pk_disturb dist);
+bool pk_combo_valid(const struct pk_kind_ops *k, enum pk_backing b,
+		    enum pk_dir d, enum pk_disturb dist);
+/* Does @row apply to kind @k? */
+bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k);
 
-/* The suite's table (cases.c). */
+/* The suite's table (rows.c). */
 extern const struct pk_row pk_rows[];
 extern const size_t pk_nr_rows;
 
 /*
- * Expand @rows into @out (capacity @max, may be NULL to count).  Returns the
- * number of cases the table expands to.
+ * Expand @rows over every registered kind into @out (capacity @max, may be
+ * NULL to count).  Returns the number of cases the table expands to.
  */
 size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 		 struct pk_case *out, size_t max);
@@ -358,6 +426,8 @@ struct pk_opts {
 	bool json;
 	bool verbose;
 	unsigned int timeout;	/* per case, seconds */
+	const char *plugins[PK_PLUGINS_MAX];	/* --kind-plugin PATH.so */
+	unsigned int nplugins;
 };
 
 /* Returns 0 on success, -1 with a message in @err on bad arguments. */
@@ -427,12 +497,6 @@ int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 		    size_t scratch_len, char *err, size_t errlen);
 void pk_vehicle_close(struct pk_vehicle *v);
 int pk_vehicle_reconnect(struct pk_vehicle *v, char *err, size_t errlen);
-
-struct pk_xfer {
-	size_t off;	/* offset in the MR under test */
-	size_t len;
-	size_t loff;	/* offset in the scratch buffer */
-};
 
 /* RDMA READ of MR[off..] into scratch[loff..] for each transfer. */
 int pk_rdma_read(struct pk_vehicle *v, struct ibv_mr *mr,

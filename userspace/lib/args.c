@@ -9,9 +9,10 @@
 void pk_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s list [--filter GLOB]\n"
+		"usage: %s list [--filter GLOB] [--kind-plugin PATH.so]\n"
 		"       %s run [--filter GLOB] [--device DEV] [--gid N] [--iterations N]\n"
 		"              [--junit FILE] [--json] [--timeout SEC] [--verbose]\n"
+		"              [--kind-plugin PATH.so]\n"
 		"\n"
 		"  list          print one case name per line\n"
 		"  run           run the cases; KTAP v1 on stdout, last line\n"
@@ -24,9 +25,11 @@ void pk_usage(FILE *f, const char *prog)
 		"  --json        print a JSON document instead of KTAP and the table\n"
 		"  --timeout SEC per-case time limit (default 30)\n"
 		"  --verbose     print the diagnostic lines of passing cases too\n"
+		"  --kind-plugin PATH.so  add the device kinds a plugin exports\n"
+		"                (include/pinkit-kind.h); may be given %d times\n"
 		"\n"
 		"exit status: 0 nothing failed, 1 a case failed, 2 could not run\n",
-		prog, prog);
+		prog, prog, PK_PLUGINS_MAX);
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -111,9 +114,20 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 			if (!v || !*v)
 				goto missing;
 			o->filter = v;
+		} else if (is_opt(a, "--kind-plugin")) {
+			v = opt_value(argc, argv, &i, "--kind-plugin");
+			if (!v || !*v)
+				goto missing;
+			if (o->nplugins == PK_PLUGINS_MAX) {
+				snprintf(err, errlen,
+					 "--kind-plugin '%s': at most %d plugins",
+					 v, PK_PLUGINS_MAX);
+				return -1;
+			}
+			o->plugins[o->nplugins++] = v;
 		} else if (o->cmd == PK_CMD_LIST) {
 			snprintf(err, errlen,
-				 "'%s' is not an option of 'list' (only --filter)",
+				 "'%s' is not an option of 'list' (only --filter and --kind-plugin)",
 				 a);
 			return -1;
 		} else if (is_opt(a, "--device")) {

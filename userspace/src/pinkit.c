@@ -124,7 +124,8 @@ int main(int argc, char **argv)
 	const char *prog = "pinkit";
 	struct pk_case *cases;
 	struct pk_opts o;
-	char err[256];
+	char err[512];
+	unsigned int i;
 	size_t n;
 	int ret;
 
@@ -138,6 +139,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	for (i = 0; i < o.nplugins; i++) {
+		if (pk_kind_plugin_load(o.plugins[i], err, sizeof(err))) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return 2;
+		}
+	}
 	n = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
 	cases = calloc(n ? n : 1, sizeof(*cases));
 	if (!cases) {

@@ -17,408 +17,39 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <infiniband/verbs.h>
-
 #include "internal.h"
 
-/* "after clear_refs 4", or "undisturbed" for the rows without one. */
-const char *pk_when(const struct pk_tc *t)
+/* The device: the kind's ops on the case's buffer. */
+static int device_attach(struct pk_tc *t)
 {
-	static char buf[80];
+	struct pk_kind_dev *d = &t->kd;
+	int ret;
 
-	if (t->c->row->disturb == PK_DIST_NONE)
-		return "undisturbed";
-	snprintf(buf, sizeof(buf), "after %s",
-		 pk_disturb_name(t->c->row->disturb));
-	return buf;
+	d->addr = t->b.addr;
+	d->len = t->b.len;
+	d->scratch_len = t->nprobe * t->page + 4096;
+	ret = d->ops->attach(d);
+	if (ret == PK_KIND_SKIP)
+		pk_skip(t->r, "%s", d->err);
+	else if (ret)
+		pk_fail(t->r, "%s (%s on %s): %s", d->ops->name,
+			"attach", t->b.desc->name, d->err);
+	return ret;
 }
 
-int pk_pagemap_snapshot(struct pk_tc *t, uint64_t *out)
+static void device_detach(struct pk_tc *t)
 {
-	if (t->pm_fd < 0)
-		return -1;
-	return pk_pagemap_read(t->pm_fd, t->b.addr, t->npages, t->page, out);
+	if (t->kd.ops->detach(&t->kd))
+		pk_fail(t->r, "%s (detach): %s", t->kd.ops->name, t->kd.err);
 }
 
-static int cmp_size(const void *a, const void *b)
+/* Map the case's backing (@b is the buffer or its twin). */
+static int buf_create(struct pk_tc *t, struct pk_buf *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The pages a case moves data through.  Small buffers: all of them.  A
- * 2 MiB buffer is one folio (or one hugetlb page), so the first and last
- * pages, page 1 (which partial mprotects hit) and pages spread over the
- * rest stand for it; this keeps a THP case within the suite's time budget
- * under TCG.  Every byte of every probe page is compared.
- */
-static int probes_init(struct pk_tc *t)
-{
-	size_t i, n = 0;
-
-	t->probe = calloc(PK_PROBES_MAX, sizeof(*t->probe));
-	if (!t->probe)
-		return -1;
-	if (t->npages <= PK_PROBES_MAX) {
-		for (i = 0; i < t->npages; i++)
-			t->probe[i] = i;
-		t->nprobe = t->npages;
-		return 0;
-	}
-	t->probe[n++] = 0;
-	t->probe[n++] = 1;
-	t->probe[n++] = 2;
-	for (i = 1; i < 12; i++)
-		t->probe[n++] = t->npages * i / 12;
-	t->probe[n++] = t->npages - 2;
-	t->probe[n++] = t->npages - 1;
-	qsort(t->probe, n, sizeof(*t->probe), cmp_size);
-	t->nprobe = 0;
-	for (i = 0; i < n; i++)
-		if (!t->nprobe || t->probe[t->nprobe - 1] != t->probe[i])
-			t->probe[t->nprobe++] = t->probe[i];
-	return 0;
-}
-
-void pk_fill_probes(struct pk_tc *t, uint8_t *dst, uint64_t seed)
-{
-	size_t i;
-
-	for (i = 0; i < t->nprobe; i++) {
-		size_t off = t->probe[i] * t->page;
-
-		pk_pattern_fill(dst + off, t->page, seed, off);
-	}
-}
-
-void pk_copy_probes(struct pk_tc *t, uint8_t *dst, const uint8_t *src)
-{
-	size_t i;
-
-	for (i = 0; i < t->nprobe; i++) {
-		size_t off = t->probe[i] * t->page;
-
-		memcpy(dst + off, src + off, t->page);
-	}
-}
-
-/* @expect gets a fresh pattern; @prev keeps the old one for hints. */
-void pk_set_expect(struct pk_tc *t, uint64_t seed)
-{
-	pk_copy_probes(t, t->prev, t->expect);
-	pk_fill_probes(t, t->expect, seed);
-}
-
-/* The CPU writes a fresh pattern over the probe pages. */
-void pk_cpu_write(struct pk_tc *t, uint64_t seed)
-{
-	pk_set_expect(t, seed);
-	pk_copy_probes(t, t->b.addr, t->expect);
-}
-
-/*
- * Compare the probe pages of @got with @expect.  @compact: @got is the
- * scratch buffer, where probe i sits at i * page.  Offsets in @m are
- * offsets in the MR.
- */
-int pk_compare_probes(struct pk_tc *t, const uint8_t *got, bool compact,
-		      struct pk_mismatch *m)
-{
-	size_t i;
-	int bad = 0;
-
-	memset(m, 0, sizeof(*m));
-	for (i = 0; i < t->nprobe; i++) {
-		size_t off = t->probe[i] * t->page;
-		const uint8_t *g = got + (compact ? i * t->page : off);
-		struct pk_mismatch pm;
-
-		if (!pk_compare(t->expect + off, g, t->page, t->page, &pm))
-			continue;
-		if (!bad++) {
-			m->offset = off + pm.offset;
-			m->expected = pm.expected;
-			m->got = pm.got;
-		}
-		m->bytes += pm.bytes;
-		m->pages++;
-	}
-	return bad ? 1 : 0;
-}
-
-/*
- * A coherence break: say where, what was expected, what came back and
- * what that byte looks like (stale data, a fresh zero page).
- */
-void pk_break(struct pk_tc *t, const char *what, const struct pk_mismatch *m)
-{
-	char msg[PK_MSG_MAX];
-	const char *hint = "";
-
-	if (m->got == t->prev[m->offset] && m->got != m->expected)
-		hint = " (the byte from before this step: a stale page)";
-	else if (!m->got)
-		hint = " (zero: a fresh page)";
-	snprintf(msg, sizeof(msg),
-		 "%s: first differing offset 0x%zx (page %zu): expected 0x%02x got 0x%02x%s; %zu bytes in %zu of %zu checked pages differ",
-		 what, m->offset, m->offset / t->page, m->expected, m->got,
-		 hint, m->bytes, m->pages, t->nprobe);
-	if (t->c->row->flags & PK_ROW_CONTROL)
-		pk_diag(t->r, "break seen: %s", msg);
-	else
-		pk_fail(t->r, "%s", msg);
-	/*
-	 * The evidence of corruption, machine-readable: only a data
-	 * comparison prints it, never an I/O error or a timeout.
-	 */
-	if (!t->breaks++) {
-		snprintf(t->first_break, sizeof(t->first_break), "%s", msg);
-		pk_diag(t->r, "first-diff: offset=0x%zx expected=0x%02x got=0x%02x",
-			m->offset, m->expected, m->got);
-	}
-}
-
-size_t pk_probe_xfers(struct pk_tc *t, const uint8_t *sel, struct pk_xfer *x)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < t->nprobe; i++) {
-		size_t off = t->probe[i] * t->page;
-
-		if (sel && !sel[i])
-			continue;
-		if (n && x[n - 1].off + x[n - 1].len == off &&
-		    x[n - 1].loff + x[n - 1].len == i * t->page) {
-			x[n - 1].len += t->page;
-			continue;
-		}
-		x[n].off = off;
-		x[n].len = t->page;
-		x[n].loff = i * t->page;
-		n++;
-	}
-	return n;
-}
-
-static int device_read_probes(struct pk_tc *t, const char *when)
-{
-	struct pk_xfer x[PK_PROBES_MAX];
-	size_t n = pk_probe_xfers(t, NULL, x);
-
-	memset(t->scratch, 0xa5, t->nprobe * t->page);
-	if (pk_device_read(t, x, n)) {
-		pk_fail(t->r, "%s: %s", when, t->err);
-		return -1;
-	}
-	return 0;
-}
-
-/* Compare what the device reads against @expect. */
-int pk_check_device(struct pk_tc *t, const char *what)
-{
-	struct pk_mismatch m;
-
-	if (device_read_probes(t, what))
-		return -1;
-	if (pk_compare_probes(t, t->scratch, true, &m))
-		pk_break(t, what, &m);
-	return 0;
-}
-
-void pk_check_cpu(struct pk_tc *t, const char *what)
-{
-	struct pk_mismatch m;
-
-	if (pk_compare_probes(t, t->b.addr, false, &m))
-		pk_break(t, what, &m);
-}
-
-/* The device writes @expect into the probe pages selected by @sel. */
-static int device_write(struct pk_tc *t, const uint8_t *sel)
-{
-	struct pk_xfer x[PK_PROBES_MAX];
-	size_t n = pk_probe_xfers(t, sel, x), i;
-
-	for (i = 0; i < t->nprobe; i++) {
-		if (sel && !sel[i])
-			continue;
-		memcpy(t->scratch + i * t->page,
-		       t->expect + t->probe[i] * t->page, t->page);
-		t->dev_wrote[t->probe[i]] = 1;
-	}
-	if (pk_device_write(t, x, n)) {
-		pk_fail(t->r, "%s: %s", pk_when(t), t->err);
-		return -1;
-	}
-	return 0;
-}
-
-/* CPU write -> RDMA READ */
-static int dir_cpu_write(struct pk_tc *t)
-{
-	char what[PK_MSG_MAX];
-
-	pk_cpu_write(t, t->seed++);
-	snprintf(what, sizeof(what),
-		 "%s, %s differs from what the CPU wrote",
-		 pk_when(t), pk_device_read_name(t));
-	return pk_check_device(t, what);
-}
-
-/* RDMA WRITE -> CPU read */
-static int dir_rdma_write(struct pk_tc *t)
-{
-	char what[PK_MSG_MAX];
-
-	pk_set_expect(t, t->seed++);
-	if (device_write(t, NULL))
-		return -1;
-	snprintf(what, sizeof(what),
-		 "%s, the CPU reads other bytes than %s put there",
-		 pk_when(t), pk_device_write_name(t));
-	pk_check_cpu(t, what);
-	return 0;
-}
-
-/*
- * Interleaved: the CPU writes the even probe pages, the device the odd
- * ones, one after the other; then both views must hold all of it.
- */
-static int dir_interleaved(struct pk_tc *t)
-{
-	uint8_t sel[PK_PROBES_MAX];
-	char what[PK_MSG_MAX];
-	size_t i;
-
-	pk_set_expect(t, t->seed++);
-	for (i = 0; i < t->nprobe; i++) {
-		size_t off = t->probe[i] * t->page;
-
-		if (i % 2 == 0) {
-			memcpy(t->b.addr + off, t->expect + off, t->page);
-			continue;
-		}
-		memset(sel, 0, sizeof(sel));
-		sel[i] = 1;
-		if (device_write(t, sel))
-			return -1;
-	}
-	snprintf(what, sizeof(what),
-		 "%s, with interleaved CPU/device writes, the CPU view differs",
-		 pk_when(t));
-	pk_check_cpu(t, what);
-	snprintf(what, sizeof(what),
-		 "%s, with interleaved CPU/device writes, %s differs",
-		 pk_when(t), pk_device_read_name(t));
-	return pk_check_device(t, what);
-}
-
-/*
- * Fetch-and-add on one word per probe page: the device must fetch what
- * the CPU wrote and the CPU must then read the sum.
- */
-static int dir_fetch_add(struct pk_tc *t)
-{
-	size_t i;
-
-	pk_cpu_write(t, t->seed++);
-	for (i = 0; i < t->nprobe; i++) {
-		size_t pg = t->probe[i];
-		size_t off = pg * t->page + ((i * 72) % (t->page - 8) & ~(size_t)7);
-		uint64_t want, got, add = UINT64_C(0x0100000000000001) * (i + 1);
-		uint64_t cpu;
-
-		memcpy(&want, t->expect + off, 8);
-		if (pk_device_fadd(t, off, add, &got)) {
-			pk_fail(t->r, "%s: %s", pk_when(t), t->err);
-			return -1;
-		}
-		t->dev_wrote[pg] = 1;
-		want += add;
-		memcpy(t->expect + off, &want, 8);
-		want -= add;
-		if (got != want) {
-			struct pk_mismatch m = { .offset = off, .bytes = 8,
-						 .pages = 1 };
-			char what[PK_MSG_MAX];
-
-			m.expected = (uint8_t)want;
-			m.got = (uint8_t)got;
-			snprintf(what, sizeof(what),
-				 "%s, FETCH_AND_ADD fetched 0x%016" PRIx64 " but the CPU wrote 0x%016" PRIx64,
-				 pk_when(t), got, want);
-			pk_break(t, what, &m);
-		}
-		memcpy(&cpu, t->b.addr + off, 8);
-		if (cpu != want + add) {
-			struct pk_mismatch m = { .offset = off, .bytes = 8,
-						 .pages = 1 };
-			char what[PK_MSG_MAX];
-
-			m.expected = (uint8_t)(want + add);
-			m.got = (uint8_t)cpu;
-			snprintf(what, sizeof(what),
-				 "%s, the CPU reads 0x%016" PRIx64 " after FETCH_AND_ADD, expected 0x%016" PRIx64,
-				 pk_when(t), cpu, want + add);
-			pk_break(t, what, &m);
-		}
-	}
-	return 0;
-}
-
-static int run_direction(struct pk_tc *t)
-{
-	switch (t->c->dir) {
-	case PK_DIR_CPU_WRITE_RDMA_READ:
-		return dir_cpu_write(t);
-	case PK_DIR_RDMA_WRITE_CPU_READ:
-		return dir_rdma_write(t);
-	case PK_DIR_INTERLEAVED:
-		return dir_interleaved(t);
-	case PK_DIR_FETCH_ADD:
-		return dir_fetch_add(t);
-	/* the same rounds, with SEND/RECV as the device's read and write */
-	case PK_DIR_CPU_WRITE_SEND:
-		return dir_cpu_write(t);
-	case PK_DIR_RECV_CPU_READ:
-		return dir_rdma_write(t);
-	default:
-		pk_fail(t->r, "internal: unknown direction %d", t->c->dir);
-		return -1;
-	}
-}
-
-/* Kind prerequisites the device may lack: a SKIP that says why. */
-static bool kind_skip(struct pk_tc *t)
-{
-	const struct pk_dev_info *d = &t->env->dev;
-
-	if (!pk_kind_is_rdma(t->c->kind))
-		return false;
-	if (t->c->kind == PK_KIND_ODP && !d->odp) {
-		pk_skip(t->r, "%s", d->odp_why);
-		return true;
-	}
-	if (t->c->dir == PK_DIR_FETCH_ADD && !d->atomics) {
-		pk_skip(t->r, "device %s has no atomics (atomic_cap NONE)",
-			d->name);
-		return true;
-	}
-	if (t->c->dir == PK_DIR_FETCH_ADD && t->c->kind == PK_KIND_ODP &&
-	    d->odp_why[0]) {
-		pk_skip(t->r, "%s", d->odp_why);
-		return true;
-	}
-	if (pk_dir_is_msg(t->c->dir) && t->c->kind == PK_KIND_ODP &&
-	    (d->odp_rc_caps & (IBV_ODP_SUPPORT_SEND | IBV_ODP_SUPPORT_RECV)) !=
-	    (IBV_ODP_SUPPORT_SEND | IBV_ODP_SUPPORT_RECV)) {
-		pk_skip(t->r, "device ODP caps lack RC SEND/RECV (%s: rc_odp_caps=0x%x)",
-			d->name, d->odp_rc_caps);
-		return true;
-	}
-	return false;
+	b->desc = &pk_backings[t->c->backing];
+	b->fd = -1;
+	b->len = b->desc->len;
+	return b->desc->create(t, b);
 }
 
 /*
@@ -428,12 +59,7 @@ static bool kind_skip(struct pk_tc *t)
  */
 static bool backing_tracks_soft_dirty(const struct pk_tc *t)
 {
-	return t->c->backing != PK_BACK_HUGETLB_2M;
-}
-
-static bool is_clear_refs(enum pk_disturb d)
-{
-	return d == PK_DIST_CLEAR_REFS || d == PK_DIST_CLEAR_REFS_TWICE;
+	return !(t->b.desc->flags & PK_BF_NO_SOFT_DIRTY);
 }
 
 /*
@@ -465,7 +91,7 @@ static int check_precision(struct pk_tc *t, uint64_t *pm)
 	for (i = 0; i < t->npages; i++) {
 		if (pm[i] & PK_PM_SOFT_DIRTY) {
 			pk_fail(t->r, "soft-dirty precision: %s made page %zu (offset 0x%zx) soft-dirty",
-				pk_device_read_name(t), i, i * t->page);
+				t->kd.read_name, i, i * t->page);
 			return 0;
 		}
 	}
@@ -640,7 +266,7 @@ static void baseline(struct pk_tc *t)
 static void run_once(struct pk_tc *t, unsigned int iter)
 {
 	const struct pk_row *row = t->c->row;
-	unsigned int rounds, round;
+	unsigned int round;
 	struct pk_vmstat vm0;
 	uint64_t *pm = NULL;
 	double tm[5];
@@ -654,25 +280,25 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 	t->first_break[0] = '\0';
 
 	t->page = (size_t)sysconf(_SC_PAGESIZE);
-	t->b.len = pk_backing_len(t->c->backing);
+	t->b.len = pk_backings[t->c->backing].len;
 	t->npages = t->b.len / t->page;
 	t->expect = calloc(1, t->b.len);
 	t->prev = calloc(1, t->b.len);
-	if (!t->expect || !t->prev || probes_init(t)) {
+	if (!t->expect || !t->prev || pk_probes_init(t)) {
 		pk_fail(t->r, "out of memory for two %zu-byte shadow buffers",
 			t->b.len);
 		goto out_shadow;
 	}
 	tm[0] = pk_now();
 	pk_fill_probes(t, t->expect, t->seed++);
-	ret = pk_buf_create(t, &t->b);
+	ret = buf_create(t, &t->b);
 	if (ret)
 		goto out_shadow;
 	/* KSM would merge the twin with the buffer: no twin there */
 	t->have_twin = (row->flags & PK_ROW_NOCOPY) &&
-		       t->c->backing != PK_BACK_KSM;
+		       !(t->b.desc->flags & PK_BF_NO_TWIN);
 	if (t->have_twin) {
-		ret = pk_buf_create(t, &t->twin);
+		ret = buf_create(t, &t->twin);
 		if (ret)
 			goto out_shadow;
 	}
@@ -689,11 +315,9 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 		goto out_buf;
 	}
 
-	ret = pk_device_attach(t);
+	ret = device_attach(t);
 	if (ret)
 		goto out_device;
-	if (pk_kind_is_rdma(t->c->kind))
-		t->v.timeout_ms = 5000;
 	tm[2] = pk_now();
 
 	/* the vehicle works before anything is disturbed */
@@ -709,24 +333,23 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 	baseline(t);
 	pk_vmstat_read(&vm0);
 
-	rounds = row->disturb == PK_DIST_CLEAR_REFS_TWICE ? 2 : 1;
-	for (round = 0; round < rounds; round++) {
+	for (round = 0; round < t->dist->rounds; round++) {
 		memset(t->dev_wrote, 0, t->npages);
-		ret = pk_disturb_begin(t, round);
+		ret = t->dist->begin(t);
 		if (ret)
 			goto out_disturb;
 		if ((row->flags & PK_ROW_PRECISION) &&
-		    pk_kind_holds_no_ref(t->c->kind) &&
-		    is_clear_refs(row->disturb) &&
+		    (t->c->kind->flags & PK_KF_NO_REF) &&
+		    (t->dist->flags & PK_DF_CLEAR_REFS) &&
 		    t->soft_dirty_ok && backing_tracks_soft_dirty(t) &&
 		    check_precision(t, pm))
 			goto out_disturb;
-		if (run_direction(t))
+		if (pk_dirs[t->c->dir].round(t))
 			goto out_disturb;
 		/* the twin: the same pages written, by the CPU */
 		if (t->have_twin)
 			pk_copy_probes(t, t->twin.addr, t->expect);
-		ret = pk_disturb_end(t, round);
+		ret = t->dist->end ? t->dist->end(t) : 0;
 		if (ret)
 			goto out_disturb;
 	}
@@ -752,7 +375,7 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 out_disturb:
 	pk_disturb_cleanup(t);
 out_device:
-	pk_device_detach(t);
+	device_detach(t);
 out_buf:
 	free(pm);
 	free(t->pm_base);
@@ -798,10 +421,27 @@ void pk_case_run(const struct pk_case *c, const struct pk_env *env,
 	t.kpf_fd = -1;
 	t.b.fd = -1;
 	t.twin.fd = -1;
-	t.dev_fd = -1;
-	t.msg = pk_dir_is_msg(c->dir);
-	if (kind_skip(&t))
-		return;
+	t.dist = &pk_disturbs[c->row->disturb];
+	t.kd.ops = c->kind;
+	t.kd.page = (size_t)sysconf(_SC_PAGESIZE);
+	t.kd.dir_flags = pk_dirs[c->dir].flags;
+	t.kd.host = env;
+	t.kd.status = -1;
+	t.kd.read_name = c->kind->read_name;
+	t.kd.write_name = c->kind->write_name;
+	/* what the device lacks for this case costs a SKIP, nothing more */
+	if (c->kind->check) {
+		int ret = c->kind->check(&t.kd);
+
+		if (ret == PK_KIND_SKIP) {
+			pk_skip(r, "%s", t.kd.err);
+			return;
+		}
+		if (ret) {
+			pk_fail(r, "%s (check): %s", c->kind->name, t.kd.err);
+			return;
+		}
+	}
 
 	t.pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (t.pm_fd < 0) {

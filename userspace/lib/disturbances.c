@@ -79,7 +79,7 @@ struct pm_scan_arg {
 static bool holds_no_reference(const struct pk_tc *t)
 {
 	return (t->c->row->flags & PK_ROW_NOREF) &&
-	       pk_kind_holds_no_ref(t->c->kind);
+	       (t->c->kind->flags & PK_KF_NO_REF);
 }
 
 /* ---------------------------------------------------------------- */
@@ -206,9 +206,7 @@ static int uffd_setup(struct pk_tc *t, uint64_t features, const char *what)
 	struct uffdio_register reg;
 	int fd;
 
-	if (t->b.backing == PK_BACK_MEMFD_SHARED ||
-	    t->b.backing == PK_BACK_HUGETLB_2M)
-		features |= UFFD_FEATURE_WP_HUGETLBFS_SHMEM;
+	features |= t->b.desc->uffd_features;
 
 	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
@@ -258,7 +256,7 @@ static int uffd_setup(struct pk_tc *t, uint64_t features, const char *what)
 		close(fd);
 		if (e == EINVAL) {
 			pk_skip(t->r, "UFFDIO_REGISTER(MODE_WP) on %s: %s (uffd-wp unsupported for this memory)",
-				pk_backing_name(t->b.backing), strerror(e));
+				t->b.desc->name, strerror(e));
 			return 1;
 		}
 		pk_fail(t->r, "UFFDIO_REGISTER(MODE_WP): %s", strerror(e));
@@ -452,7 +450,11 @@ static int ksm_merge_begin(struct pk_tc *t)
 		pk_skip(t->r, "madvise(MADV_MERGEABLE): %s", strerror(errno));
 		return 1;
 	}
-	/* two full scans: the first fills the unstable tree, the second merges */
+	/*
+	 * Three more full scans: the one in progress may have passed the
+	 * buffer already; of the two after it, the first puts the pages in
+	 * the unstable tree and the second merges them.
+	 */
 	ksm_scans_target = scans + 3;
 	pk_ksm_wait(t, ksm_done, 3.0);
 	merged = pk_count_merged(t);
@@ -779,7 +781,7 @@ static int hole_access(struct pk_tc *t, size_t first, size_t pfirst)
 	uint64_t old;
 	int ret;
 
-	if (!pk_kind_holds_no_ref(t->c->kind)) {
+	if (!(t->c->kind->flags & PK_KF_NO_REF)) {
 		unsigned int breaks = t->breaks;
 
 		if (pk_check_device(t, "after munmap of the upper half, the pinned MR reads other bytes than the buffer held before munmap"))
@@ -799,19 +801,19 @@ static int hole_access(struct pk_tc *t, size_t first, size_t pfirst)
 			first);
 		return -1;
 	}
-	memset(t->scratch, 0x5a, t->nprobe * t->page);
+	memset(t->kd.scratch, 0x5a, t->nprobe * t->page);
 	switch (t->c->dir) {
 	case PK_DIR_CPU_WRITE_RDMA_READ:
-		op = "an RDMA READ";
-		ret = pk_device_read(t, x, n);
+		op = t->kd.read_name;
+		ret = t->kd.ops->read(&t->kd, x, n);
 		break;
 	case PK_DIR_RDMA_WRITE_CPU_READ:
-		op = "an RDMA WRITE";
-		ret = pk_device_write(t, x, n);
+		op = t->kd.write_name;
+		ret = t->kd.ops->write(&t->kd, x, n);
 		break;
 	case PK_DIR_FETCH_ADD:
 		op = "a FETCH_AND_ADD";
-		ret = pk_device_fadd(t, x[0].off, 1, &old);
+		ret = t->kd.ops->atomic(&t->kd, x[0].off, 1, &old);
 		break;
 	default:
 		pk_fail(t->r, "internal: no access to an unmapped range for direction %s",
@@ -824,14 +826,14 @@ static int hole_access(struct pk_tc *t, size_t first, size_t pfirst)
 			ibv_wc_status_str(IBV_WC_REM_ACCESS_ERR));
 		return 0;
 	}
-	if (t->v.wc_status != IBV_WC_REM_ACCESS_ERR) {
+	if (t->kd.status != IBV_WC_REM_ACCESS_ERR) {
 		pk_fail(t->r, "%s of the unmapped range (MR offset 0x%zx): expected an error completion %s, got: %s",
 			op, x[0].off, ibv_wc_status_str(IBV_WC_REM_ACCESS_ERR),
-			t->err);
+			t->kd.err);
 		return 0;
 	}
 	pk_diag(t->r, "%s of the unmapped range (MR offset 0x%zx) ended as expected: %s",
-		op, x[0].off, t->err);
+		op, x[0].off, t->kd.err);
 	return 0;
 }
 
@@ -880,88 +882,113 @@ static int munmap_begin(struct pk_tc *t, bool remap)
 
 /* ---------------------------------------------------------------- */
 
-int pk_disturb_begin(struct pk_tc *t, unsigned int round)
+static int none_begin(struct pk_tc *t)
 {
-	(void)round;
-	switch (t->c->row->disturb) {
-	case PK_DIST_NONE:
-		return 0;
-	case PK_DIST_CLEAR_REFS:
-	case PK_DIST_CLEAR_REFS_TWICE:
-		return do_clear_refs(t);
-	case PK_DIST_FORK_PARENT_WRITES:
-	case PK_DIST_FORK_CHILD_WRITES:
-	case PK_DIST_FORK_CHILD_EXITS:
-		return fork_begin(t);
-	case PK_DIST_MPROTECT:
-		if (mprotect(t->b.addr, t->b.len, PROT_READ) ||
-		    mprotect(t->b.addr, t->b.len, PROT_READ | PROT_WRITE) ||
-		    (t->have_twin &&
-		     (mprotect(t->twin.addr, t->b.len, PROT_READ) ||
-		      mprotect(t->twin.addr, t->b.len,
-			       PROT_READ | PROT_WRITE)))) {
-			pk_fail(t->r, "mprotect: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	case PK_DIST_UFFD_WP:
-		return uffd_wp_begin(t);
-	case PK_DIST_PAGEMAP_SCAN:
-		return pagemap_scan_begin(t);
-	case PK_DIST_KSM_MERGE:
-		return ksm_merge_begin(t);
-	case PK_DIST_PAGEOUT:
-		return pageout_begin(t);
-	case PK_DIST_MIGRATE:
-		return migrate_begin(t);
-	case PK_DIST_COMPACT:
-		if (pk_write_file("/proc/sys/vm/compact_memory", "1", t->err,
-				  sizeof(t->err))) {
-			if (errno == ENOENT) {
-				pk_skip(t->r, "no /proc/sys/vm/compact_memory: kernel without CONFIG_COMPACTION");
-				return 1;
-			}
-			pk_fail(t->r, "%s", t->err);
-			return -1;
-		}
-		return 0;
-	case PK_DIST_THP_SPLIT:
-		return thp_split_begin(t);
-	case PK_DIST_COLLAPSE:
-		return collapse_begin(t);
-	case PK_DIST_MREMAP:
-		return mremap_begin(t);
-	case PK_DIST_MUNMAP:
-		return munmap_begin(t, false);
-	case PK_DIST_MUNMAP_REMAP:
-		return munmap_begin(t, true);
-	case PK_DIST_MADV_DONTNEED:
-		if (madvise(t->b.addr, t->b.len, MADV_DONTNEED)) {
-			pk_fail(t->r, "madvise(MADV_DONTNEED): %s",
-				strerror(errno));
-			return -1;
-		}
-		return 0;
-	default:
-		pk_fail(t->r, "internal: unknown disturbance %d",
-			t->c->row->disturb);
-		return -1;
-	}
+	(void)t;
+	return 0;
 }
 
-int pk_disturb_end(struct pk_tc *t, unsigned int round)
+static int mprotect_begin(struct pk_tc *t)
 {
-	(void)round;
-	switch (t->c->row->disturb) {
-	case PK_DIST_FORK_PARENT_WRITES:
-	case PK_DIST_FORK_CHILD_WRITES:
-		fork_reap(t);
-		return 0;
-	case PK_DIST_PAGEMAP_SCAN:
-		return pagemap_scan_end(t);
-	default:
-		return 0;
+	if (mprotect(t->b.addr, t->b.len, PROT_READ) ||
+	    mprotect(t->b.addr, t->b.len, PROT_READ | PROT_WRITE) ||
+	    (t->have_twin &&
+	     (mprotect(t->twin.addr, t->b.len, PROT_READ) ||
+	      mprotect(t->twin.addr, t->b.len, PROT_READ | PROT_WRITE)))) {
+		pk_fail(t->r, "mprotect: %s", strerror(errno));
+		return -1;
 	}
+	return 0;
+}
+
+static int compact_begin(struct pk_tc *t)
+{
+	if (pk_write_file("/proc/sys/vm/compact_memory", "1", t->err,
+			  sizeof(t->err))) {
+		if (errno == ENOENT) {
+			pk_skip(t->r, "no /proc/sys/vm/compact_memory: kernel without CONFIG_COMPACTION");
+			return 1;
+		}
+		pk_fail(t->r, "%s", t->err);
+		return -1;
+	}
+	return 0;
+}
+
+static int munmap_hole_begin(struct pk_tc *t)
+{
+	return munmap_begin(t, false);
+}
+
+static int munmap_remap_begin(struct pk_tc *t)
+{
+	return munmap_begin(t, true);
+}
+
+static int dontneed_begin(struct pk_tc *t)
+{
+	if (madvise(t->b.addr, t->b.len, MADV_DONTNEED)) {
+		pk_fail(t->r, "madvise(MADV_DONTNEED): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* fork_reap: the child of a fork row ends once the round is over */
+static int fork_end(struct pk_tc *t)
+{
+	fork_reap(t);
+	return 0;
+}
+
+/*
+ * The disturbances.  To add one: its begin (and end) function above, one
+ * line here and its enum pk_disturb value in pinkit.h; then a row in
+ * rows.c says what must hold after it.
+ */
+const struct pk_disturb_desc pk_disturbs[PK_DIST_NR] = {
+	[PK_DIST_NONE] = { "none", 1, 0, 0, none_begin, NULL },
+	[PK_DIST_CLEAR_REFS] = { "clear_refs 4", 1, PK_DF_CLEAR_REFS, 0,
+				 do_clear_refs, NULL },
+	[PK_DIST_CLEAR_REFS_TWICE] = { "clear_refs 4 twice", 2,
+				       PK_DF_CLEAR_REFS, 0, do_clear_refs,
+				       NULL },
+	[PK_DIST_FORK_PARENT_WRITES] = { "fork, parent writes", 1, 0, 0,
+					 fork_begin, fork_end },
+	[PK_DIST_FORK_CHILD_WRITES] = { "fork, child writes", 1, 0, 0,
+					fork_begin, fork_end },
+	[PK_DIST_FORK_CHILD_EXITS] = { "fork, child exits first", 1, 0, 0,
+				       fork_begin, NULL },
+	[PK_DIST_MPROTECT] = { "mprotect read-only then read-write", 1, 0, 0,
+			       mprotect_begin, NULL },
+	[PK_DIST_UFFD_WP] = { "UFFDIO_WRITEPROTECT then resolve", 1, 0, 0,
+			      uffd_wp_begin, NULL },
+	[PK_DIST_PAGEMAP_SCAN] = { "PAGEMAP_SCAN write-protect", 1, 0, 0,
+				   pagemap_scan_begin, pagemap_scan_end },
+	[PK_DIST_KSM_MERGE] = { "KSM merge", 1, 0, 0, ksm_merge_begin, NULL },
+	[PK_DIST_PAGEOUT] = { "MADV_PAGEOUT", 1, 0, 0, pageout_begin, NULL },
+	[PK_DIST_MIGRATE] = { "move_pages to another node", 1, 0, 0,
+			      migrate_begin, NULL },
+	[PK_DIST_COMPACT] = { "compaction", 1, 0, 0, compact_begin, NULL },
+	[PK_DIST_THP_SPLIT] = { "THP split by partial mprotect", 1, 0, 0,
+				thp_split_begin, NULL },
+	[PK_DIST_COLLAPSE] = { "MADV_COLLAPSE", 1, 0, 0, collapse_begin,
+			       NULL },
+	[PK_DIST_MREMAP] = { "mremap away and back", 1, 0, 0, mremap_begin,
+			     NULL },
+	[PK_DIST_MUNMAP] = { "munmap of the upper half", 1, PK_DF_HALF_UNMAP,
+			     0, munmap_hole_begin, NULL },
+	[PK_DIST_MUNMAP_REMAP] = { "munmap of the upper half and mmap MAP_FIXED with new contents",
+				   1, PK_DF_HALF_UNMAP,
+				   PK_KF_VERBS | PK_KF_NO_REF,
+				   munmap_remap_begin, NULL },
+	[PK_DIST_MADV_DONTNEED] = { "MADV_DONTNEED after registration", 1, 0,
+				    0, dontneed_begin, NULL },
+};
+
+const char *pk_disturb_name(enum pk_disturb d)
+{
+	return d < PK_DIST_NR ? pk_disturbs[d].name : "?";
 }
 
 void pk_disturb_cleanup(struct pk_tc *t)
