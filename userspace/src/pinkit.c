@@ -32,6 +32,7 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 	size_t i, n = 0, pass, fail, skip;
 	double t0 = pk_now(), secs;
 	FILE *junit = NULL;
+	bool need_rdma = false;
 	int ret = 2;
 
 	memset(&env, 0, sizeof(env));
@@ -63,7 +64,11 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 		}
 	}
 
-	if (pk_dev_probe(o->device, o->gid, &env.dev, err, sizeof(err))) {
+	/* an RDMA device only when a selected case uses verbs */
+	for (i = 0; i < n; i++)
+		need_rdma |= !!(sel[i].kind->flags & PK_KF_VERBS);
+	if (need_rdma &&
+	    pk_dev_probe(o->device, o->gid, &env.dev, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out_junit;
 	}
@@ -76,10 +81,13 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 	}
 	if (!o->json) {
 		pk_ktap_header(stdout, n);
-		printf("# pinkit: device %s port %u gid %d (%s), %s\n",
-		       env.dev.name, env.dev.port, env.dev.gid_index,
-		       env.dev.gid_str,
-		       env.dev.odp ? "ODP capable" : "no ODP");
+		if (need_rdma)
+			printf("# pinkit: device %s port %u gid %d (%s), %s\n",
+			       env.dev.name, env.dev.port, env.dev.gid_index,
+			       env.dev.gid_str,
+			       env.dev.odp ? "ODP capable" : "no ODP");
+		else
+			printf("# pinkit: no selected case uses an RDMA device\n");
 	}
 	pk_suite_run(sel, n, &env, pk_case_fork, stdout, !o->json, res);
 	secs = pk_now() - t0;
