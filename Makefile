@@ -13,13 +13,11 @@ CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
 export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
-comma    := ,
-empty    :=
-space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kasan,$(DEBUG)),-kasan)
-# ARGS travel on the guest's kernel command line: quotes are dropped, ' '
-# becomes ',' (init.sh turns it back); single-quoted here for the shell.
-GUESTARG := $(if $(ARGS),'pinkit.run=$(subst $(space),$(comma),$(strip $(subst ",,$(subst ',,$(ARGS)))))')
+# ARGS reach the guest's /init in a file (tests/harness/boot.sh), as one
+# line split at blanks there: quotes are dropped; single-quoted here for
+# the shell.
+GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
 .PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
 
@@ -47,7 +45,7 @@ kernel:
 # make run: patched kernel -> QEMU -> rxe -> suite -> verdict.
 run: initramfs
 	@k=$$(kernel/scripts/build.sh); \
-	tests/vm/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
+	tests/harness/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
 
 # make stock: Debian's prebuilt kernel of the same version, same suite.
 stock: userspace

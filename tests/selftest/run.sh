@@ -93,7 +93,7 @@ initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-pinkit.gz
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..17"
+echo "1..19"
 # The user's CFLAGS add to the flags the code needs, never replace them.
 expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
 	bash -c "make -s -C userspace BUILD='$work/o0' CFLAGS=-O0 && ls '$work/o0'"
@@ -118,13 +118,21 @@ expect fail ksrc-built-in-place 'configured or built in place.*mrproper' \
 expect fail package-cannot-install 'could not install: pinkit-no-such-package.*apt-get install' \
 	env PINKIT_EXTRA_PKGS=pinkit-no-such-package scripts/deps.sh build
 expect fail guest-panics 'kernel splat: Kernel panic' \
-	env OUT="$work" CONTROL= tests/vm/run.sh panic "$kernel" "$initrd" pinkit.selftest=panic
+	env OUT="$work" CONTROL= tests/harness/run.sh panic "$kernel" "$initrd" pinkit.selftest=panic
 expect fail guest-hangs 'guest timed out after 20 s' \
-	env OUT="$work" CONTROL= TIMEOUT=20 tests/vm/run.sh hang "$kernel" "$initrd" pinkit.selftest=hang
+	env OUT="$work" CONTROL= TIMEOUT=20 tests/harness/run.sh hang "$kernel" "$initrd" pinkit.selftest=hang
 expect fail suite-crashes 'the suite crashed \(killed by signal 11, after 1 of 3 results' \
-	env OUT="$work" CONTROL= tests/vm/run.sh crash "$kernel" "$initrd" pinkit.selftest=crash
+	env OUT="$work" CONTROL= tests/harness/run.sh crash "$kernel" "$initrd" pinkit.selftest=crash
+# Guest arguments travel in a file, not on the kernel command line: a
+# filter with a comma selects both of its cases.
+expect ok guest-args-keep-commas '^2 passed, 0 failed, 0 skipped' \
+	env OUT="$work" CONTROL= tests/harness/run.sh args "$kernel" "$initrd" \
+	'pinkit.run=--filter smoke/*,none/anon-4k/pinned-rw/cpu-write-rdma-read'
+# The recorded QEMU command boots the same guest again, as is.
+expect ok qemu-cmd-reruns 'PINKIT-RESULT rc=0' \
+	bash -c "timeout 300 '$work/args/qemu-cmd' >/dev/null 2>&1; cat '$work/args/console.log'"
 expect fail guest-no-verdict 'no verdict: the guest stopped without reporting a result' \
-	env OUT="$work" CONTROL= tests/vm/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
+	env OUT="$work" CONTROL= tests/harness/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
 
 # A WARNING in an otherwise complete, passing run still fails it.
 mkdir -p "$work/warn/results"
@@ -132,7 +140,7 @@ printf 'KTAP version 1\n1..1\nok 1 a/b\n' > "$work/warn/results/ktap"
 echo 0 > "$work/warn/results/rc"
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
 expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
-	tests/vm/verdict.sh "$work/warn" warn
+	tests/harness/verdict.sh "$work/warn" warn
 
 # A control pass that sees no corruption means the checker is blind: the
 # run fails although every case of both passes "passed".
@@ -142,7 +150,7 @@ printf 'KTAP version 1\n1..1\nok 1 clear-refs/anon-4k/pinned-rw/cpu-write-rdma-r
 echo 0 | tee "$work/blind/results/rc" > "$work/blind/results/control/rc"
 : > "$work/blind/console.txt"
 expect fail control-blind 'with legacy_cow on, no clear-refs case reported corruption' \
-	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/vm/verdict.sh "$work/blind" blind
+	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/harness/verdict.sh "$work/blind" blind
 
 # A control pass whose only failures are transport errors (an error
 # completion, a timeout) saw no corruption: the checker proved nothing and
@@ -159,7 +167,7 @@ echo 0 > "$work/transport/results/rc"
 echo 1 > "$work/transport/results/control/rc"
 : > "$work/transport/console.txt"
 expect fail control-transport-errors-only 'with legacy_cow on, no clear-refs case reported corruption' \
-	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/vm/verdict.sh "$work/transport" transport
+	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/harness/verdict.sh "$work/transport" transport
 
 echo "$pass passed, $fail failed, 0 skipped"
 [ $fail = 0 ]

@@ -8,6 +8,7 @@
 # stdout and to OUT/compare-VER.txt.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
+. "$PINKIT_ROOT/tests/harness/ktap.sh"
 ver=$1
 out=${OUT:-$PINKIT_ROOT/out}
 cd "$PINKIT_ROOT"
@@ -24,7 +25,7 @@ done
 
 results()
 {
-	"$(dirname "$0")/ktap-results.sh" "$1"
+	ktap_results "$1"
 }
 
 join -a1 -e- -o 0,1.2,2.2 <(results "$patched") <(results "$stock") |

@@ -9,13 +9,15 @@ set -u
 kernel=$1 initrd=$2 ref=$3
 out=${OUT:-$PINKIT_ROOT/out}
 [ -f "$ref" ] || die "no reference results in $ref: run make run first"
-CONTROL= "$(dirname "$0")/run.sh" plain "$kernel" "$initrd" pinkit.plain=1 >"$out/plain.log" 2>&1
+CONTROL= "$PINKIT_ROOT/tests/harness/run.sh" plain "$kernel" "$initrd" pinkit.plain=1 >"$out/plain.log" 2>&1
 got=$out/plain/results/ktap
 [ -f "$got" ] || { tail -n 20 "$out/plain.log" >&2; die "the plain run left no results (see $out/plain.log)"; }
 
+. "$PINKIT_ROOT/tests/harness/ktap.sh"
+
 results()
 {
-	"$(dirname "$0")/ktap-results.sh" "$1"
+	ktap_results "$1"
 }
 nref=$(results "$ref" | wc -l) ngot=$(results "$got" | wc -l)
 [ "$nref" -ge "$ngot" ] || die "the reference run ($ref) has $nref cases," \

@@ -63,4 +63,4 @@ done
 initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-stock-$ver.gz
 EXTRA_ROOT=$extra "$(dirname "$0")/initramfs.sh" "$initrd"
 note "stock kernel $kver with $(wc -l < "$extra/list") modules"
-CONTROL= "$(dirname "$0")/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
+CONTROL= "$PINKIT_ROOT/tests/harness/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # verdict.sh OUTDIR NAME - decide a guest run: scan OUTDIR/console.txt for
-# kernel splats, check the suite's KTAP in OUTDIR/results/ for completeness,
-# check the negative-control pass (OUTDIR/results/control/) when CONTROL
-# names the kernel switch, then print the run's KTAP (OUTDIR/ktap), a short
-# table and "N passed, N failed, N skipped"; write OUTDIR/junit.xml and
-# OUTDIR/counts.  A run that could not decide is a failure, never a pass.
+# kernel splats, check every suite pass in OUTDIR/results/ for completeness
+# (the suite, the example kind plugin's pass in plugin/, the negative-
+# control pass in control/ when CONTROL names the kernel switch), then
+# print the run's KTAP (OUTDIR/ktap), a short table and "N passed, N
+# failed, N skipped"; write OUTDIR/junit.xml and OUTDIR/counts.  A run
+# that could not decide is a failure, never a pass.
 #
 # CONTROL_GROUPS: the case groups in which the control pass must show
 # corruption: a failed case with a "# first-diff: offset=N" diagnostic,
@@ -12,6 +13,7 @@
 # An error completion or a timeout is not corruption and does not count.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/ktap.sh"
 out=$1 name=$2
 con=$out/console.txt res=$out/results
 groups=${CONTROL_GROUPS:-clear-refs mprotect-ro-rw uffd-wp fork-parent-writes}
@@ -41,11 +43,8 @@ check_pass()
 		return
 	fi
 	rc=$(cat "$dir/rc" 2>/dev/null || echo '?')
-	read -r plan p f s < <(awk '
-		/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0 }
-		/^ok [0-9]+ / { if ($0 ~ /# SKIP/) s++; else p++ }
-		/^not ok [0-9]+ / { f++ }
-		END { printf "%d %d %d %d\n", plan, p, f, s }' "$dir/ktap")
+	plan=$(ktap_plan "$dir/ktap")
+	read -r p f s < <(ktap_counts "$dir/ktap")
 	got=$((p + f + s))
 	if [ "$rc" -ge 128 ] 2>/dev/null; then
 		errors+=("the suite crashed (killed by signal $((rc - 128)), after $got of $plan results) in the $label; stderr: $dir/stderr")
@@ -65,35 +64,43 @@ check_pass()
 # A group the filter (ARGS) left out entirely is a SKIP that says so.
 control_results()
 {
-	awk -v groups="$groups" -v ctl="$CONTROL" '
-	/^# / { diag = diag $0 "\n"; next }
-	/^(not )?ok [0-9]+ / {
-		c = ($1 == "not") ? $4 : $3
-		g = c; sub(/\/.*/, "", g)
+	ktap_records "$res/control/ktap" | awk -F'\t' -v groups="$groups" -v ctl="$CONTROL" '
+	{
+		g = $2; sub(/\/.*/, "", g)
 		ran[g] = 1
-		if ($1 == "not" && diag ~ /(^|\n)# first-diff: offset=/ && !(g in seen)) { seen[g] = c; why[g] = diag }
+		if ($1 == "fail" && ("\\n" $3) ~ /\\nfirst-diff: offset=/ && !(g in seen)) {
+			seen[g] = $2; why[g] = $3
+		}
 	}
-	{ diag = "" }
 	END {
 		n = split(groups, gs, " ")
 		for (i = 1; i <= n; i++) {
 			g = gs[i]
 			if (g in seen) {
-				printf "# with %s on, %s reported corruption:\n%s", ctl, seen[g], why[g]
+				w = why[g]; gsub(/\\n/, "\n# ", w)
+				printf "# with %s on, %s reported corruption:\n# %s\n", ctl, seen[g], w
 				printf "ok 0 control/%s/%s\n", ctl, g
 			} else if (!(g in ran)) {
 				printf "ok 0 control/%s/%s # SKIP the filter selected no %s case\n", ctl, g, g
 			} else {
-				printf "# with %s on, no %s case reported corruption: the suite cannot see the break\n", ctl, g
+				printf "# with %s on, no %s case reported corruption (no first-diff from a data comparison): the suite cannot see the break\n", ctl, g
 				printf "not ok 0 control/%s/%s\n", ctl, g
 			}
 		}
-	}' "$res/control/ktap"
+	}'
 }
 
 main=
 [ -d "$res" ] && { check_pass "$res" "main pass"; main=$res/ktap; }
 [ -d "$res" ] || [ ${#errors[@]} != 0 ] || errors+=("no verdict: the guest wrote no results")
+# The example kind plugin (userspace/examples) runs in every full run.
+plugin=/dev/null
+if [ -d "$res/plugin" ]; then
+	check_pass "$res/plugin" "plugin pass (--kind-plugin)"
+	plugin=$res/plugin/ktap
+elif [ -f "$res/run-args" ] && [ ! -s "$res/run-args" ]; then
+	errors+=("no verdict: the example kind plugin's pass did not run in a full run")
+fi
 extra=/dev/null
 if [ -n "${CONTROL:-}" ] && [ -d "$res" ]; then
 	if [ -f "$con" ] && grep -q '^PINKIT-CONTROL-MISSING' "$con"; then
@@ -107,10 +114,11 @@ if [ -n "${CONTROL:-}" ] && [ -d "$res" ]; then
 	fi
 fi
 
-# The run's KTAP: the suite's results, the control's, the harness's errors
-# (each a failed result), numbered in one plan.
+# The run's KTAP: the suite's results, the plugin's, the control's, the
+# harness's errors (each a failed result), numbered in one plan.
 {
 	[ -n "$main" ] && grep -E '^(ok |not ok |# )' "$main"
+	grep -E '^(ok |not ok |# )' "$plugin" || true
 	cat "$extra"
 	for e in "${errors[@]}"; do
 		printf '# %s\nnot ok 0 harness/%s\n' "$e" "$(echo "$e" | sed 's/[:(].*//; s/[^A-Za-z0-9]\+/-/g; s/-$//')"
@@ -119,28 +127,10 @@ fi
 	END { print "KTAP version 1"; print "1.." n; for (i = 1; i <= k; i++) print l[i] }' > "$out/ktap"
 cat "$out/ktap"
 
-read -r pass fail skip < <(awk '/^ok [0-9]+ / { if ($0 ~ /# SKIP/) s++; else p++ }
-	/^not ok [0-9]+ / { f++ } END { printf "%d %d %d\n", p, f, s }' "$out/ktap")
-
-# A short human table: per case group (the name up to the first '/').
+read -r pass fail skip < <(ktap_counts "$out/ktap")
 echo
-awk '/^(not )?ok [0-9]+ / {
-	r = ($1 == "not") ? "fail" : ($0 ~ /# SKIP/ ? "skip" : "pass")
-	n = ($1 == "not") ? $4 : $3
-	g = n; sub(/\/.*/, "", g)
-	if (!(g in seen)) { seen[g] = 1; order[++k] = g }
-	c[g, r]++
-	if (r == "fail") failed[++nf] = n
-}
-END {
-	printf "%-28s %6s %6s %6s\n", "group", "pass", "fail", "skip"
-	for (i = 1; i <= k; i++)
-		printf "%-28s %6d %6d %6d\n", order[i], c[order[i], "pass"],
-			c[order[i], "fail"], c[order[i], "skip"]
-	for (i = 1; i <= nf; i++) printf "FAILED: %s\n", failed[i]
-}' "$out/ktap"
-
-"$(dirname "$0")/junit.sh" "$name" "$out/ktap" > "$out/junit.xml"
+ktap_table "$out/ktap"
+ktap_junit "$name" "$out/ktap" > "$out/junit.xml"
 echo "$pass $fail $skip" > "$out/counts"
 echo "# $name: JUnit report $out/junit.xml, console $con"
 echo "$pass passed, $fail failed, $skip skipped"
