@@ -4,7 +4,8 @@
 # root), or print the exact command and stop when that is impossible.
 #
 # Groups: build (userspace + unit tests), kernel (kernel build), vm (guest
-# and QEMU), src-6.12 / src-6.1 (Debian kernel source), audit, bench,
+# and QEMU), src-6.12 / src-6.1 (Debian kernel source of the system's
+# suite; 7.3 comes through debian-newer.sh), keyring, audit, bench,
 # sparse.  `deps.sh --update` only refreshes apt's package lists.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +18,7 @@ pkgs_for()
 		     xz-utils perl python3 cpio kmod rsync ;;
 	vm)	echo qemu-system-x86 busybox-static rdma-core ibverbs-providers \
 		     ibverbs-utils iproute2 cpio gzip kmod xz-utils ;;
+	keyring) echo debian-archive-keyring ;;
 	src-*)	check_kver "${1#src-}"; echo "linux-source-${1#src-}" ;;
 	audit)	echo coccinelle python3 ;;
 	bench)	echo perftest ;;

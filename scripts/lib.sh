@@ -4,7 +4,9 @@
 
 PINKIT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PINKIT_CACHE=${PINKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pinkit}
-SUPPORTED_KVERS="6.12 6.1"
+# Mainline first: KVER defaults to the first of these.
+SUPPORTED_KVERS="7.3 6.12 6.1"
+DEFAULT_KVER=7.3
 
 # die MSG... - print "pinkit: error: MSG" on stderr and exit 1.
 die()
@@ -41,8 +43,77 @@ check_kver()
 	for v in $SUPPORTED_KVERS; do
 		[ "$1" = "$v" ] && return 0
 	done
-	die "KVER=$1 is not supported: use KVER=6.12 (default) or KVER=6.1," \
+	die "KVER=$1 is not supported: use KVER=7.3 (default), KVER=6.12 or KVER=6.1," \
 		"or KSRC=/path/to/a/kernel/tree for any other kernel source"
+}
+
+# kver_suite VER - the Debian suite that carries linux-source-VER and its
+# prebuilt kernel: "system" for the system's own (bookworm) archive, else a
+# newer suite reached through scripts/debian-newer.sh.
+kver_suite()
+{
+	case $1 in
+	7.3)	echo trixie-backports ;;
+	*)	echo system ;;
+	esac
+}
+
+# pristine_source VER - unpack Debian's linux-source-VER once into the cache
+# (installing or downloading the package first) and print the tree's path.
+pristine_source()
+{
+	local ver=$1 suite tarball src
+	check_kver "$ver"
+	suite=$(kver_suite "$ver")
+	if [ "$suite" = system ]; then
+		tarball=/usr/src/linux-source-$ver.tar.xz
+		[ -f "$tarball" ] || "$PINKIT_ROOT/scripts/deps.sh" "src-$ver" >&2
+		[ -f "$tarball" ] || die "$tarball is missing although linux-source-$ver" \
+			"is installed; reinstall it: apt-get install --reinstall linux-source-$ver"
+	else
+		tarball=$PINKIT_CACHE/debs/linux-source-$ver/usr/src/linux-source-$ver.tar.xz
+		[ -f "$tarball" ] || fetch_newer_source "$ver" "$suite"
+	fi
+	src=$PINKIT_CACHE/src/linux-source-$ver
+	if [ ! -f "$src/.pinkit-unpacked" ] || [ "$tarball" -nt "$src/.pinkit-unpacked" ]; then
+		step_begin "unpacking $tarball into $src"
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		tar -xJf "$tarball" -C "$src.tmp" --strip-components=1
+		mv "$src.tmp" "$src"
+		touch "$src/.pinkit-unpacked"
+		step_end
+	fi
+	echo "$src"
+}
+
+# fetch_newer_source VER SUITE - download linux-source-VER from SUITE and
+# unpack the package (not the tarball inside it) into the cache.
+fetch_newer_source()
+{
+	local ver=$1 suite=$2 dir=$PINKIT_CACHE/debs/linux-source-$1 newer
+	newer=$PINKIT_ROOT/scripts/debian-newer.sh
+	[ -n "$("$newer" "$suite" search "^linux-source-${ver//./\\.}\$")" ] ||
+		die "Debian $suite no longer carries linux-source-$ver; use a newer KVER" \
+			"(pinkit supports: $SUPPORTED_KVERS) or KSRC=/path/to/a/linux-$ver tree"
+	step_begin "downloading linux-source-$ver from Debian $suite"
+	rm -rf "$dir"
+	"$newer" "$suite" download "$dir/deb" "linux-source-$ver"
+	dpkg-deb -x "$dir"/deb/*.deb "$dir"
+	rm -rf "$dir/deb"
+	step_end
+}
+
+# wait_timeout PID SECONDS - true once the child PID has ended (its status is
+# left for `wait PID`), false if it still runs after SECONDS.
+wait_timeout()
+{
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	! kill -0 "$1" 2>/dev/null
 }
 
 # hash_files FILE... - one sha256 over the names and contents of FILEs.

@@ -48,8 +48,16 @@ export KBUILD_BUILD_TIMESTAMP='2026-01-01 00:00:00'
 jobs=${JOBS:-$(nproc)}
 step_begin "building bzImage for linux-$ver ($flavor) in $build with -j$jobs"
 ccache -z >/dev/null 2>&1 || true
-if ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
-	>"$build/build.log" 2>&1; then
+make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
+	>"$build/build.log" 2>&1 &
+pid=$!
+# A cold build takes minutes: say every 30 s how far it got.
+t0=$SECONDS
+while ! wait_timeout "$pid" 30; do
+	note "  ... $((SECONDS - t0)) s: $(grep -c '^  CC ' "$build/build.log") files compiled," \
+		"now $(grep '^  [A-Z]' "$build/build.log" | tail -n1 | awk '{ print $2 }')"
+done
+if ! wait "$pid"; then
 	grep -E -B2 -A6 'error:|Error [0-9]' "$build/build.log" | tail -n 40 >&2
 	die "kernel build failed; full log: $build/build.log"
 fi
@@ -63,4 +71,5 @@ img=${OUT:-$PINKIT_ROOT/out}/bzImage-$(basename "$build")
 mkdir -p "$(dirname "$img")"
 cp "$build/arch/x86/boot/bzImage" "$img.tmp"
 mv "$img.tmp" "$img"
+"$(dirname "$0")/selftests.sh" "$tree" "$build" "$img"
 echo "$img"

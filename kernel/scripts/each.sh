@@ -5,7 +5,7 @@
 # that incremental build; exit 1 at the first that fails.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
-ver=${KVER:-6.12}
+ver=${KVER:-$DEFAULT_KVER}
 check_kver "$ver"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -21,8 +21,7 @@ for d in kernel drivers; do
 done
 
 # Every "config SYMBOL" line of the pristine Kconfig files, once.
-src=$PINKIT_CACHE/src/linux-source-$ver
-[ -d "$src" ] || KVER=$ver "$(dirname "$0")/tree.sh" >/dev/null
+src=$(pristine_source "$ver")
 kconfigs=$work/kconfigs
 find "$src" -name 'Kconfig*' -exec grep -h '^config ' {} + | sed 's/[[:space:]]*$//' | sort -u > "$kconfigs"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tree.sh - prepare the patched kernel source tree and print its path.
 #
-# Env: KVER (6.12|6.1) or KSRC (any kernel tree); PATCHES=none skips the
+# Env: KVER (7.3|6.12|6.1) or KSRC (any kernel tree); PATCHES=none skips the
 # series; PATCHDIRS="dir..." applies these series directories instead of
 # kernel/patches/<ver> and drivers/patches/<ver>.  The pristine source is
 # unpacked once into the cache (a KSRC tree is copied, and copied again when
@@ -41,24 +41,9 @@ if [ -n "${KSRC:-}" ]; then
 	ver=$(tree_version "$pristine")
 	name=ksrc-$(echo "$pristine" | sha256sum | cut -c1-12)
 else
-	ver=${KVER:-6.12}
-	check_kver "$ver"
-	tarball=/usr/src/linux-source-$ver.tar.xz
-	[ -f "$tarball" ] || "$PINKIT_ROOT/scripts/deps.sh" "src-$ver"
-	[ -f "$tarball" ] || die "$tarball is missing although linux-source-$ver" \
-		"is installed; reinstall it: apt-get install --reinstall linux-source-$ver"
-	pristine=$PINKIT_CACHE/src/linux-source-$ver
+	ver=${KVER:-$DEFAULT_KVER}
+	pristine=$(pristine_source "$ver")
 	name=$ver
-	if [ ! -f "$pristine/.pinkit-unpacked" ] ||
-	   [ "$tarball" -nt "$pristine/.pinkit-unpacked" ]; then
-		step_begin "unpacking $tarball into $pristine"
-		rm -rf "$pristine" "$pristine.tmp"
-		mkdir -p "$pristine.tmp"
-		tar -xJf "$tarball" -C "$pristine.tmp" --strip-components=1
-		mv "$pristine.tmp" "$pristine"
-		touch "$pristine/.pinkit-unpacked"
-		step_end
-	fi
 fi
 
 # The series directories: PATCHDIRS when given, else kernel/ then drivers/.

@@ -81,8 +81,6 @@ fi
 
 run_args=$(arg pinkit.run)
 echo "$run_args" > /results/run-args
-# the arguments are split at blanks, never expanded as file name globs
-set -f
 set -o pipefail
 
 # suite DIR [PINKIT-ARGS...] - run the suite with its KTAP in DIR/ktap,
@@ -91,7 +89,13 @@ suite()
 {
 	dir=$1
 	shift
-	[ $# = 0 ] && set -- $run_args
+	# pinkit.run is split at blanks, never expanded as file name globs
+	if [ $# = 0 ]; then
+		set -f
+		# shellcheck disable=SC2086
+		set -- $run_args
+		set +f
+	fi
 	mkdir -p "$dir"
 	if [ "$(arg pinkit.selftest)" = crash ]; then
 		# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
@@ -117,6 +121,18 @@ if [ -z "$run_args" ] && [ "$(arg pinkit.plain)" != 1 ] &&
 	echo "PINKIT-PLUGIN-START $plugin"
 	suite /results/plugin --kind-plugin "$plugin" --filter '*/procmem-example/*'
 	echo "PINKIT-PLUGIN-END rc=$(cat /results/plugin/rc)"
+fi
+
+# The kernel selftests the series brought (kernel/scripts/selftests.sh):
+# each one's KTAP in /results/kselftest/NAME.ktap, its exit status beside.
+if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ]; then
+	mkdir -p /results/kselftest
+	for t in /kselftests/*; do
+		n=${t##*/}
+		echo "PINKIT-KSELFTEST-START $n"
+		(cd /tmp && "$t") 2>&1 | tee "/results/kselftest/$n.ktap"
+		echo $? > "/results/kselftest/$n.rc"
+	done
 fi
 
 ctl=$(arg pinkit.control)

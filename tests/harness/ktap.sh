@@ -91,3 +91,37 @@ ktap_junit()
 		print "  </testsuite>\n</testsuites>"
 	}'
 }
+
+# ktap_kselftest NAME FILE - a kernel selftest's own KTAP (descriptions with
+# blanks) as cases kselftest/NAME/DESCRIPTION ("a: b c" becomes "a/b-c");
+# a test that printed fewer results than its plan, or none, fails as
+# NAME/incomplete.
+ktap_kselftest()
+{
+	awk -v n="$1" '
+	function name(d) { gsub(/: /, "/", d); gsub(/[^A-Za-z0-9_\/.-]+/, "-", d)
+		sub(/-$/, "", d); return "kselftest/" n "/" d }
+	/^1\.\.0 # SKIP/ { sub(/^1\.\.0 # SKIP */, ""); skipall = $0; next }
+	/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
+	/^# Totals|^# [0-9]+ skipped test/ { next }
+	/^# / { print; next }
+	/^(not )?ok [0-9]+ / {
+		got++
+		ok = ($1 == "ok"); d = $0; sub(/^(not )?ok [0-9]+ /, "", d)
+		if (d ~ /^# SKIP /) {
+			sub(/^# SKIP /, "", d); why = d
+			if (match(d, / \([^()]*\)$/)) {
+				why = substr(d, RSTART + 2, RLENGTH - 3); d = substr(d, 1, RSTART - 1)
+			}
+			printf "ok 0 %s # SKIP %s\n", name(d), why
+		} else
+			printf "%s 0 %s\n", ok ? "ok" : "not ok", name(d)
+	}
+	END {
+		if (skipall != "") printf "ok 0 kselftest/%s # SKIP %s\n", n, skipall
+		else if (plan == 0 || got != plan) {
+			printf "# %s printed %d of %d results\n", n, got, plan
+			printf "not ok 0 kselftest/%s/incomplete\n", n
+		}
+	}' "$2"
+}

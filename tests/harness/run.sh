@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh NAME BZIMAGE INITRD [GUEST-ARG...] - one guest run: boot, then
-# decide (GUEST-ARGs: KEY=VALUE for the guest's /init, see init.sh).  Results in $OUT/NAME (default out/NAME).  Exit 0 only when the
-# guest reported a complete run with no failure and a clean console.
+# decide (GUEST-ARGs: KEY=VALUE for the guest's /init, see init.sh).
+# Results in $OUT/NAME (default out/NAME).  Exit 0 only when the guest
+# reported a complete run with no failure and a clean console.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 name=$1 kernel=$2 initrd=$3
@@ -9,6 +10,13 @@ shift 3
 out=${OUT:-$PINKIT_ROOT/out}/$name
 rm -rf "$out"
 mkdir -p "$out"
+# The kernel selftests of the series (kernel/scripts/selftests.sh), or
+# KSELFTESTS=archive for another kernel: a second cpio after the first.
+kst=${KSELFTESTS:-$kernel.selftests.gz}
+if [ -f "$kst" ]; then
+	cat "$initrd" "$kst" > "$out/initrd.gz"
+	initrd=$out/initrd.gz
+fi
 # CONTROL=switch: run the suite a second time with that kernel switch on.
 "$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$out" "$@" \
 	${CONTROL:+pinkit.control=$CONTROL} || true

@@ -90,6 +90,18 @@ control_results()
 	}'
 }
 
+# kselftest_results - the series' kernel selftests (results/kselftest/)
+# as cases kselftest/NAME/DESCRIPTION ("a: b c" becomes "a/b-c"); a test
+# that printed fewer results than its plan, or none, fails as NAME/incomplete.
+kselftest_results()
+{
+	local f
+	for f in "$res"/kselftest/*.ktap; do
+		[ -f "$f" ] || continue
+		ktap_kselftest "$(basename "$f" .ktap)" "$f"
+	done
+}
+
 main=
 [ -d "$res" ] && { check_pass "$res" "main pass"; main=$res/ktap; }
 [ -d "$res" ] || [ ${#errors[@]} != 0 ] || errors+=("no verdict: the guest wrote no results")
@@ -114,11 +126,12 @@ if [ -n "${CONTROL:-}" ] && [ -d "$res" ]; then
 	fi
 fi
 
-# The run's KTAP: the suite's results, the plugin's, the control's, the
-# harness's errors (each a failed result), numbered in one plan.
+# The run's KTAP: the suite's results, the plugin's, the kernel
+# selftests', the control's, the harness's errors (each a failed result), numbered in one plan.
 {
 	[ -n "$main" ] && grep -E '^(ok |not ok |# )' "$main"
 	grep -E '^(ok |not ok |# )' "$plugin" || true
+	[ -d "$res" ] && kselftest_results
 	cat "$extra"
 	for e in "${errors[@]}"; do
 		printf '# %s\nnot ok 0 harness/%s\n' "$e" "$(echo "$e" | sed 's/[:(].*//; s/[^A-Za-z0-9]\+/-/g; s/-$//')"

@@ -14,8 +14,10 @@ out=${OUT:-$PINKIT_ROOT/out}
 cd "$PINKIT_ROOT"
 mkdir -p "$out"
 
-make -s stock KVER="$ver" >"$out/compare-stock.log" 2>&1
+# The patched run first: it builds the series' kernel selftests, which the
+# stock run then runs as well.
 make -s run KVER="$ver" >"$out/compare-run.log" 2>&1
+make -s stock KVER="$ver" >"$out/compare-stock.log" 2>&1
 stock=$out/stock-$ver/results/ktap
 patched=$out/run-$ver/results/ktap
 knob=$out/run-$ver/results/control/ktap

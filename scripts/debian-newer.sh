@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# debian-newer.sh SUITE search REGEX      - package names in SUITE matching REGEX
+# debian-newer.sh SUITE download DIR PKG... - download PKGs of SUITE into DIR
+#
+# Packages from a Debian suite newer than the system's (trixie-backports
+# for Linux 7.3), fetched through a sources list and apt state private to
+# the kit's cache: same mirror as the system's apt, Debian's archive
+# keyring, and the system's apt configuration untouched.  The package
+# lists are refreshed when older than ten hours.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 2 ] || die "usage: debian-newer.sh SUITE search REGEX | SUITE download DIR PKG..."
+suite=$1 cmd=$2
+shift 2
+state=$PINKIT_CACHE/apt/$suite
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# system_mirror - the URI of the system's Debian archive (not -security),
+# from one-line or deb822 sources; deb.debian.org when none is found.
+system_mirror()
+{
+	local uri
+	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) {
+			if ($i !~ /security/) { print $i; exit } } }')
+	[ -n "$uri" ] || uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }')
+	echo "${uri:-http://deb.debian.org/debian}"
+}
+
+apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=/nonexistent"
+	-o "Dir::State::Lists=$state/lists" -o "Dir::State::status=$state/status"
+	-o "Dir::Cache=$state/cache" -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1")
+
+mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+[ -f "$keyring" ] || "$PINKIT_ROOT/scripts/deps.sh" keyring
+printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$(system_mirror)" "$suite" \
+	> "$state/sources.list.new"
+cmp -s "$state/sources.list.new" "$state/sources.list" ||
+	{ mv "$state/sources.list.new" "$state/sources.list"; rm -f "$state/updated"; }
+rm -f "$state/sources.list.new"
+: > "$state/status"
+if [ -z "$(find "$state/updated" -mmin -600 2>/dev/null)" ]; then
+	step_begin "reading the package lists of Debian $suite ($(system_mirror))"
+	apt-get "${apt_opts[@]}" -qq update >"$state/update.log" 2>&1 ||
+		die "apt-get update of Debian $suite failed (see $state/update.log);" \
+			"check that $(system_mirror) is reachable"
+	touch "$state/updated"
+	step_end
+fi
+
+case $cmd in
+search)
+	apt-cache "${apt_opts[@]}" search --names-only "$1" | awk '{ print $1 }' | sort -V ;;
+download)
+	dir=$1
+	shift
+	mkdir -p "$dir"
+	# apt's _apt user cannot write to root's cache: download as root.
+	(cd "$dir" && apt-get "${apt_opts[@]}" -q -o APT::Sandbox::User=root \
+		download "$@") >"$state/download.log" 2>&1 ||
+		die "apt-get download $* from Debian $suite failed (see $state/download.log)" ;;
+*)
+	die "debian-newer.sh: unknown command '$cmd'" ;;
+esac
