@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# check.sh - everything `make check` runs, stage by stage: host unit tests,
-# harness self-tests, the mmu-notifier audit on its fixtures, the suite in the VM on the patched 6.12 kernel (with
-# the legacy_cow control pass in the same boot) and on the patched 6.1.  Each stage
-# ends with "N passed, N failed, N skipped"; the last line here is their sum.
+# check.sh - everything `make check` runs, stage by stage: host unit tests
+# (unit), harness self-tests (selftest), the mmu-notifier audit on its
+# fixtures (audit), the suite in the VM on the patched 6.12 kernel with the
+# example kind plugin's pass and the legacy_cow control pass in the same
+# boot (vm-6.12), the bare `pinkit run --device rxe0` against that run's
+# verdicts (plain-6.12), and the suite on the patched 6.1 (vm-6.1).  Each
+# stage ends with "N passed, N failed, N skipped"; the last line here is
+# their sum.
 # A stage that ends without that line counts as one failure.
 set -u
 . "$(dirname "$0")/../scripts/lib.sh"
