@@ -148,6 +148,24 @@ static int parse_with_python(const char *doc, const char *check)
 	return st == 0 ? 0 : 1;
 }
 
+/* Write the test report with @writer and have python3 run @check on it. */
+static void check_document(void (*writer)(FILE *f, void *arg),
+			   const char *check, const char *what)
+{
+	char *s;
+	int ret;
+
+	setup();
+	s = ut_capture(writer, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	ret = parse_with_python(s, check);
+	if (ret < 0)
+		ut_skip("no python3 to parse the %s with", what);
+	else
+		CU_ASSERT_EQUAL(ret, 0);
+	free(s);
+}
+
 /* The JUnit document is well-formed XML with the counts a reader sums. */
 static void junit_parses(void)
 {
@@ -160,18 +178,8 @@ static void junit_parses(void)
 		"assert [x.get(\"name\") for x in c] == [\"g1/a\", \"g1/c\", \"g2/b\"], c\n"
 		"assert len(r.findall(\".//failure\")) == 1 and len(r.findall(\".//skipped\")) == 1\n"
 		"assert \"control bytes\" in r.find(\".//failure\").text\n";
-	char *s;
-	int ret;
 
-	setup();
-	s = ut_capture(junit_all, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	ret = parse_with_python(s, check);
-	if (ret < 0)
-		ut_skip("no python3 to parse the JUnit XML with");
-	else
-		CU_ASSERT_EQUAL(ret, 0);
-	free(s);
+	check_document(junit_all, check, "JUnit XML");
 }
 
 static void json_all(FILE *f, void *arg)
@@ -189,18 +197,8 @@ static void json_parses(void)
 		"assert (d[\"passed\"], d[\"failed\"], d[\"skipped\"]) == (1, 1, 1), d\n"
 		"assert [(c[\"name\"], c[\"status\"]) for c in d[\"cases\"]] == [(\"g1/a\", \"pass\"), (\"g2/b\", \"fail\"), (\"g1/c\", \"skip\")]\n"
 		"assert \"\\x01\" in d[\"cases\"][1][\"diag\"]\n";
-	char *s;
-	int ret;
 
-	setup();
-	s = ut_capture(json_all, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	ret = parse_with_python(s, check);
-	if (ret < 0)
-		ut_skip("no python3 to parse the JSON with");
-	else
-		CU_ASSERT_EQUAL(ret, 0);
-	free(s);
+	check_document(json_all, check, "JSON");
 }
 
 static void escape_xml(FILE *f, void *arg)

@@ -168,42 +168,30 @@ static int rdma_atomic(struct pk_kind_dev *d, size_t off, uint64_t add,
 					 sizeof(d->err)));
 }
 
+/* The three differ in name, flags and what they may do. */
+#define RDMA_KIND(n, f)						\
+	.abi = PK_KIND_ABI,					\
+	.name = (n),						\
+	.flags = PK_KF_VERBS | (f),				\
+	.read_name = "an RDMA READ",				\
+	.write_name = "an RDMA WRITE",				\
+	.check = rdma_check,					\
+	.attach = rdma_attach,					\
+	.detach = rdma_detach,					\
+	.read = rdma_read
+
 const struct pk_kind_ops pk_kind_pinned_rw = {
-	.abi = PK_KIND_ABI,
-	.name = "pinned-rw",
-	.flags = PK_KF_VERBS | PK_KF_PIN | PK_KF_WRITES | PK_KF_ATOMIC,
-	.read_name = "an RDMA READ",
-	.write_name = "an RDMA WRITE",
-	.check = rdma_check,
-	.attach = rdma_attach,
-	.detach = rdma_detach,
-	.read = rdma_read,
+	RDMA_KIND("pinned-rw", PK_KF_PIN | PK_KF_WRITES | PK_KF_ATOMIC),
 	.write = rdma_write,
 	.atomic = rdma_atomic,
 };
 
 const struct pk_kind_ops pk_kind_pinned_ro = {
-	.abi = PK_KIND_ABI,
-	.name = "pinned-ro",
-	.flags = PK_KF_VERBS | PK_KF_PIN,
-	.read_name = "an RDMA READ",
-	.write_name = "an RDMA WRITE",
-	.check = rdma_check,
-	.attach = rdma_attach,
-	.detach = rdma_detach,
-	.read = rdma_read,
+	RDMA_KIND("pinned-ro", PK_KF_PIN),
 };
 
 const struct pk_kind_ops pk_kind_odp = {
-	.abi = PK_KIND_ABI,
-	.name = "odp",
-	.flags = PK_KF_VERBS | PK_KF_NO_REF | PK_KF_WRITES | PK_KF_ATOMIC,
-	.read_name = "an RDMA READ",
-	.write_name = "an RDMA WRITE",
-	.check = rdma_check,
-	.attach = rdma_attach,
-	.detach = rdma_detach,
-	.read = rdma_read,
+	RDMA_KIND("odp", PK_KF_NO_REF | PK_KF_WRITES | PK_KF_ATOMIC),
 	.write = rdma_write,
 	.atomic = rdma_atomic,
 };
