@@ -121,6 +121,8 @@ if [ -z "$run_args" ] && [ "$(arg pinkit.plain)" != 1 ] &&
 	echo "PINKIT-PLUGIN-START $plugin"
 	suite /results/plugin --kind-plugin "$plugin" --filter '*/procmem-example/*'
 	echo "PINKIT-PLUGIN-END rc=$(cat /results/plugin/rc)"
+else
+	echo "not a full run (pinkit.run, plain or a self-test)" > /results/plugin-skipped
 fi
 
 # The kernel selftests the series brought (kernel/scripts/selftests.sh):

@@ -138,6 +138,7 @@ expect fail guest-no-verdict 'no verdict: the guest stopped without reporting a 
 mkdir -p "$work/warn/results"
 printf 'KTAP version 1\n1..1\nok 1 a/b\n' > "$work/warn/results/ktap"
 echo 0 > "$work/warn/results/rc"
+echo "a self-test" > "$work/warn/results/plugin-skipped"
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
 expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
 	tests/harness/verdict.sh "$work/warn" warn
@@ -148,6 +149,7 @@ mkdir -p "$work/blind/results/control"
 printf 'KTAP version 1\n1..1\nok 1 clear-refs/anon-4k/pinned-rw/cpu-write-rdma-read\n' |
 	tee "$work/blind/results/ktap" > "$work/blind/results/control/ktap"
 echo 0 | tee "$work/blind/results/rc" > "$work/blind/results/control/rc"
+echo "a self-test" > "$work/blind/results/plugin-skipped"
 : > "$work/blind/console.txt"
 expect fail control-blind 'with legacy_cow on, no clear-refs case reported corruption' \
 	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/harness/verdict.sh "$work/blind" blind
@@ -164,6 +166,7 @@ printf '%s\n' 'KTAP version 1' '1..2' \
 	'# timed out after 60 s: the case process was killed (the bytes read so far differ from nothing)' \
 	'not ok 2 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read' > "$work/transport/results/control/ktap"
 echo 0 > "$work/transport/results/rc"
+echo "a self-test" > "$work/transport/results/plugin-skipped"
 echo 1 > "$work/transport/results/control/rc"
 : > "$work/transport/console.txt"
 expect fail control-transport-errors-only 'with legacy_cow on, no clear-refs case reported corruption' \
