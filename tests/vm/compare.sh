@@ -25,13 +25,9 @@ for f in "$stock" "$patched" "$knob"; do
 	[ -f "$f" ] || die "no results in $f: see $out/compare-stock.log and $out/compare-run.log"
 done
 
-results()
-{
-	ktap_results "$1"
-}
 
-join -a1 -e- -o 0,1.2,2.2 <(results "$patched") <(results "$stock") |
-	join -a1 -e- -o 0,1.2,1.3,2.2 - <(results "$knob") |
+join -a1 -e- -o 0,1.2,2.2 <(ktap_results "$patched") <(ktap_results "$stock") |
+	join -a1 -e- -o 0,1.2,1.3,2.2 - <(ktap_results "$knob") |
 	awk -v ver="$ver" '
 	{ row = sprintf("%-62s %-8s %-8s %-8s", $1, $3, $2, $4)
 	  if ($2 != $3) { fixed += ($3 == "FAIL" && $2 == "pass"); a[++na] = row }

@@ -15,14 +15,10 @@ got=$out/plain/results/ktap
 
 . "$PINKIT_ROOT/tests/harness/ktap.sh"
 
-results()
-{
-	ktap_results "$1"
-}
-nref=$(results "$ref" | wc -l) ngot=$(results "$got" | wc -l)
+nref=$(ktap_results "$ref" | wc -l) ngot=$(ktap_results "$got" | wc -l)
 [ "$nref" -ge "$ngot" ] || die "the reference run ($ref) has $nref cases," \
 	"the plain run $ngot: run \`make run\` without ARGS first"
-join -a1 -a2 -e missing -o 0,1.2,2.2 <(results "$ref") <(results "$got") | awk '
+join -a1 -a2 -e missing -o 0,1.2,2.2 <(ktap_results "$ref") <(ktap_results "$got") | awk '
 	{ n++; if ($2 == $3) { ok++; next }
 	  printf "# %s: harness run %s, plain run %s\nnot ok %d plain/%s\n", $1, $2, $3, n, $1; bad++ }
 	END { printf "# plain `pinkit run --device rxe0`: %d of %d cases got the same verdict\n", ok, n
