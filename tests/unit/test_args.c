@@ -105,6 +105,28 @@ static void help(void)
 	CU_ASSERT_EQUAL(o.cmd, PK_CMD_HELP);
 }
 
+/* --kind-plugin repeats, works for list too, and has a limit. */
+static void kind_plugins(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "run", "--kind-plugin", "./a.so",
+				    "--kind-plugin=./b.so"), 0);
+	CU_ASSERT_EQUAL(o.nplugins, 2);
+	CU_ASSERT_STRING_EQUAL(o.plugins[0], "./a.so");
+	CU_ASSERT_STRING_EQUAL(o.plugins[1], "./b.so");
+	CU_ASSERT_EQUAL(PARSE(&o, err, "list", "--kind-plugin", "./a.so"), 0);
+	CU_ASSERT_EQUAL(o.nplugins, 1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--kind-plugin"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--kind-plugin", "1",
+			      "--kind-plugin", "2", "--kind-plugin", "3",
+			      "--kind-plugin", "4", "--kind-plugin", "5",
+			      "--kind-plugin", "6", "--kind-plugin", "7",
+			      "--kind-plugin", "8", "--kind-plugin", "9"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most 8 plugins"));
+}
+
 static void usage_out(FILE *f, void *arg)
 {
 	(void)arg;
@@ -140,5 +162,6 @@ int ut_register_args(void)
 	UT_ADD(s, no_command);
 	UT_ADD(s, help);
 	UT_ADD(s, usage_text);
+	UT_ADD(s, kind_plugins);
 	return 0;
 }
