@@ -2,9 +2,11 @@
 /*
  * The body of one case, run in its own process:
  *
- *   map the backing -> register the MR -> establish (the device reads what
- *   the CPU put there) -> baseline (pagemap, kpageflags, vmstat) ->
- *   disturbance -> direction (the round that moves data) -> observables.
+ *   check the kind -> map the backing (backings.c) -> attach the device
+ *   (kind_*.c) -> establish (the device reads what the CPU put there) ->
+ *   baseline (pagemap, kpageflags, vmstat) -> disturbance
+ *   (disturbances.c) -> direction, the round that moves data
+ *   (directions.c) -> observables.
  *
  * @expect always holds what both the CPU and the device must see.  Every
  * observable compares against the kernel's own answer; nothing here knows
@@ -32,15 +34,15 @@ static int device_attach(struct pk_tc *t)
 	if (ret == PK_KIND_SKIP)
 		pk_skip(t->r, "%s", d->err);
 	else if (ret)
-		pk_fail(t->r, "%s (%s on %s): %s", d->ops->name,
-			"attach", t->b.desc->name, d->err);
+		pk_fail(t->r, "%s: attaching to %s: %s", d->ops->name,
+			t->b.desc->name, d->err);
 	return ret;
 }
 
 static void device_detach(struct pk_tc *t)
 {
 	if (t->kd.ops->detach(&t->kd))
-		pk_fail(t->r, "%s (detach): %s", t->kd.ops->name, t->kd.err);
+		pk_fail(t->r, "%s: detaching: %s", t->kd.ops->name, t->kd.err);
 }
 
 /* Map the case's backing (@b is the buffer or its twin). */
