@@ -3,7 +3,9 @@
  * The case runner: a case in a forked child, its result through a pipe;
  * a signal or a timeout is a named failure; the suite loop prints KTAP.
  */
+#include <errno.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,6 +191,86 @@ static void odp_msg_needs_caps(void)
 	}
 }
 
+/* A CPU stand-in for a device: it copies through the page tables. */
+static int cpu_attach(struct pk_kind_dev *d)
+{
+	d->scratch = calloc(1, d->scratch_len);
+	return d->scratch ? 0 : -1;
+}
+
+static int cpu_detach(struct pk_kind_dev *d)
+{
+	free(d->scratch);
+	d->scratch = NULL;
+	return 0;
+}
+
+static int cpu_read(struct pk_kind_dev *d, const struct pk_xfer *x, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		memcpy(d->scratch + x[i].loff, d->addr + x[i].off, x[i].len);
+	return 0;
+}
+
+static const struct pk_kind_ops cpu_kind = {
+	.abi = PK_KIND_ABI, .name = "cpu", .read_name = "a CPU copy",
+	.write_name = "-", .attach = cpu_attach, .detach = cpu_detach,
+	.read = cpu_read,
+};
+
+/* capset(2) without libcap: drop CAP_SYS_ADMIN from every set. */
+static int drop_sys_admin(void)
+{
+	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
+	struct { uint32_t eff, perm, inh; } data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[0].eff &= ~(1u << 21);
+	data[0].perm &= ~(1u << 21);
+	data[0].inh &= ~(1u << 21);
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+static void fn_case_no_admin(const struct pk_case *c, const struct pk_env *e,
+			     struct pk_result *r)
+{
+	if (drop_sys_admin()) {
+		pk_fail(r, "capset: %s", strerror(errno));
+		return;
+	}
+	pk_case_run(c, e, r);
+}
+
+/*
+ * A row that asserts "no copies" cannot pass without seeing PFNs: without
+ * CAP_SYS_ADMIN it is a SKIP that says so; with it, the same case passes.
+ */
+static void nocopy_needs_pfns(void)
+{
+	static const struct pk_row row = {
+		.name = "nc", .invariant = "no copies", .disturb = PK_DIST_NONE,
+		.backings = 1, .dirs = 1, .flags = PK_ROW_NOCOPY };
+	struct pk_case c = { .name = "nc/anon-4k/cpu/cpu-write-rdma-read",
+			     .row = &row, .kind = &cpu_kind,
+			     .backing = PK_BACK_ANON_4K,
+			     .dir = PK_DIR_CPU_WRITE_RDMA_READ };
+	struct pk_env env = { .timeout = 20, .iterations = 1 };
+	struct pk_result r;
+
+	if (geteuid()) {
+		ut_skip("not root: cannot compare with and without CAP_SYS_ADMIN");
+		return;
+	}
+	pk_fork_run(&c, &env, &r, pk_case_run);
+	CU_ASSERT_EQUAL(r.status, PK_PASS);
+	pk_fork_run(&c, &env, &r, fn_case_no_admin);
+	CU_ASSERT_EQUAL(r.status, PK_SKIP);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "PFNs without CAP_SYS_ADMIN"));
+}
+
 /* In-process fake: status from the case name. */
 static void fn_by_name(const struct pk_case *c, const struct pk_env *e,
 		       struct pk_result *r)
@@ -250,5 +332,6 @@ int ut_register_runner(void)
 	UT_ADD(s, odp_new_rows_skip);
 	UT_ADD(s, odp_msg_needs_caps);
 	UT_ADD(s, suite_ktap_lines);
+	UT_ADD(s, nocopy_needs_pfns);
 	return 0;
 }
