@@ -65,6 +65,8 @@ static void names_unique_and_shaped(void)
 			 pk_dir_name(c[i].dir));
 		CU_ASSERT_STRING_EQUAL(c[i].name, want);
 		CU_ASSERT_PTR_NULL(strchr(c[i].name, '#'));
+		/* four parts, as the README promises: no '/' in a row name */
+		CU_ASSERT_PTR_NULL(strchr(c[i].row->name, '/'));
 		CU_ASSERT_PTR_NULL(strchr(c[i].name, ' '));
 		for (j = i + 1; j < n; j++)
 			if (!strcmp(c[i].name, c[j].name))
