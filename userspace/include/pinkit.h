@@ -230,6 +230,7 @@ enum pk_disturb {
 	PK_DIST_MPROTECT,
 	PK_DIST_UFFD_WP,
 	PK_DIST_PAGEMAP_SCAN,
+	PK_DIST_UFFD_RWP,	/* uffd-rwp protect; the device writes first */
 	PK_DIST_KSM_MERGE,
 	PK_DIST_PAGEOUT,
 	PK_DIST_MIGRATE,

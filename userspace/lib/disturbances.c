@@ -69,6 +69,24 @@ struct pm_scan_arg {
 #define PM_SCAN_CHECK_WPASYNC	(1 << 1)
 #endif
 
+/* uffd-rwp (Linux 7.3, include/uapi/linux/{userfaultfd,fs}.h) */
+#ifndef UFFD_FEATURE_RWP
+#define UFFD_FEATURE_RWP		(1 << 17)
+#define UFFD_FEATURE_RWP_ASYNC		(1 << 18)
+#define UFFDIO_REGISTER_MODE_RWP	((uint64_t)1 << 3)
+#define _UFFDIO_RWPROTECT		(0x09)
+struct uffdio_rwprotect {
+	struct uffdio_range range;
+	uint64_t mode;
+};
+#define UFFDIO_RWPROTECT_MODE_RWP	((uint64_t)1 << 0)
+#define UFFDIO_RWPROTECT	_IOWR(UFFDIO, _UFFDIO_RWPROTECT, \
+				      struct uffdio_rwprotect)
+#endif
+#ifndef PAGE_IS_ACCESSED
+#define PAGE_IS_ACCESSED	(1 << 9)
+#endif
+
 #ifndef MPOL_MF_MOVE
 #define MPOL_MF_MOVE	(1 << 1)
 #endif
@@ -200,7 +218,8 @@ static void fork_reap(struct pk_tc *t)
 
 /* ---------------------------------------------------------------- */
 
-static int uffd_setup(struct pk_tc *t, uint64_t features, const char *what)
+static int uffd_setup(struct pk_tc *t, uint64_t features, uint64_t mode,
+		      const char *what)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg;
@@ -249,17 +268,17 @@ static int uffd_setup(struct pk_tc *t, uint64_t features, const char *what)
 	memset(&reg, 0, sizeof(reg));
 	reg.range.start = (uintptr_t)t->b.addr;
 	reg.range.len = t->b.len;
-	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	reg.mode = mode;
 	if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
 		int e = errno;
 
 		close(fd);
 		if (e == EINVAL) {
-			pk_skip(t->r, "UFFDIO_REGISTER(MODE_WP) on %s: %s (uffd-wp unsupported for this memory)",
-				t->b.desc->name, strerror(e));
+			pk_skip(t->r, "UFFDIO_REGISTER for %s on %s: %s (unsupported for this memory)",
+				what, t->b.desc->name, strerror(e));
 			return 1;
 		}
-		pk_fail(t->r, "UFFDIO_REGISTER(MODE_WP): %s", strerror(e));
+		pk_fail(t->r, "UFFDIO_REGISTER for %s: %s", what, strerror(e));
 		return -1;
 	}
 	t->uffd = fd;
@@ -287,7 +306,8 @@ static int uffd_wp_begin(struct pk_tc *t)
 	uint64_t *pm;
 	int ret;
 
-	ret = uffd_setup(t, UFFD_FEATURE_PAGEFAULT_FLAG_WP, "uffd-wp");
+	ret = uffd_setup(t, UFFD_FEATURE_PAGEFAULT_FLAG_WP,
+			 UFFDIO_REGISTER_MODE_WP, "uffd-wp");
 	if (ret)
 		return ret;
 	if (uffd_wp(t, true))
@@ -307,8 +327,12 @@ static int uffd_wp_begin(struct pk_tc *t)
 
 /* ---------------------------------------------------------------- */
 
-/* One PAGEMAP_SCAN over the buffer; per-page "written" into @written. */
-static int pm_scan(struct pk_tc *t, bool reset, uint8_t *written)
+/*
+ * One PAGEMAP_SCAN over the buffer: pages in @category into @in (one byte
+ * per page); @reset write-protects what matches (uffd-wp async).
+ */
+static int pm_scan(struct pk_tc *t, bool reset, uint64_t category,
+		   uint8_t *in)
 {
 	struct page_region regs[64];
 	struct pm_scan_arg arg;
@@ -317,8 +341,8 @@ static int pm_scan(struct pk_tc *t, bool reset, uint8_t *written)
 	long n;
 	int i;
 
-	if (written)
-		memset(written, 0, t->npages);
+	if (in)
+		memset(in, 0, t->npages);
 	while (start < end) {
 		memset(&arg, 0, sizeof(arg));
 		arg.size = sizeof(arg);
@@ -328,16 +352,16 @@ static int pm_scan(struct pk_tc *t, bool reset, uint8_t *written)
 		arg.end = end;
 		arg.vec = (uintptr_t)regs;
 		arg.vec_len = 64;
-		arg.category_mask = PAGE_IS_WRITTEN;
-		arg.return_mask = PAGE_IS_WRITTEN;
+		arg.category_mask = category;
+		arg.return_mask = category;
 		n = ioctl(t->pm_fd, PAGEMAP_SCAN, &arg);
 		if (n < 0)
 			return -1;
-		for (i = 0; i < n && written; i++) {
+		for (i = 0; i < n && in; i++) {
 			uintptr_t a;
 
 			for (a = regs[i].start; a < regs[i].end; a += t->page)
-				written[(a - (uintptr_t)t->b.addr) / t->page] = 1;
+				in[(a - (uintptr_t)t->b.addr) / t->page] = 1;
 		}
 		if (!arg.walk_end || arg.walk_end <= start)
 			break;
@@ -351,10 +375,10 @@ static int pagemap_scan_begin(struct pk_tc *t)
 	int ret;
 
 	ret = uffd_setup(t, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED,
-			 "PAGEMAP_SCAN write tracking");
+			 UFFDIO_REGISTER_MODE_WP, "PAGEMAP_SCAN write tracking");
 	if (ret)
 		return ret;
-	if (pm_scan(t, true, NULL)) {
+	if (pm_scan(t, true, PAGE_IS_WRITTEN, NULL)) {
 		if (errno == ENOTTY || errno == EINVAL) {
 			pk_skip(t->r, "PAGEMAP_SCAN on /proc/self/pagemap: %s (needs Linux 6.7+)",
 				strerror(errno));
@@ -385,7 +409,7 @@ static int pagemap_scan_end(struct pk_tc *t)
 		pk_fail(t->r, "out of memory");
 		return -1;
 	}
-	if (pm_scan(t, false, written)) {
+	if (pm_scan(t, false, PAGE_IS_WRITTEN, written)) {
 		pk_fail(t->r, "PAGEMAP_SCAN (read): %s", strerror(errno));
 		free(written);
 		return -1;
@@ -407,6 +431,62 @@ static int pagemap_scan_end(struct pk_tc *t)
 			first, first * t->page, cpu_all ? "CPU" : "device",
 			missed, want);
 	free(written);
+	return 0;
+}
+
+/*
+ * uffd-rwp access tracking (async): UFFDIO_RWPROTECT makes the pages
+ * inaccessible to the CPU, the next access faults and PAGEMAP_SCAN reports
+ * the page PAGE_IS_ACCESSED.  The device writes the probe pages right after
+ * the protection, before any CPU access (the round that follows reads
+ * them): every page it wrote must be reported accessed.
+ */
+static int uffd_rwp_begin(struct pk_tc *t)
+{
+	struct uffdio_rwprotect rwp;
+	uint8_t *accessed;
+	size_t i, want = 0, missed = 0, first = 0;
+	int ret;
+
+	ret = uffd_setup(t, UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC,
+			 UFFDIO_REGISTER_MODE_RWP, "uffd-rwp access tracking");
+	if (ret)
+		return ret;
+	memset(&rwp, 0, sizeof(rwp));
+	rwp.range.start = (uintptr_t)t->b.addr;
+	rwp.range.len = t->b.len;
+	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
+	if (ioctl(t->uffd, UFFDIO_RWPROTECT, &rwp)) {
+		pk_fail(t->r, "UFFDIO_RWPROTECT: %s", strerror(errno));
+		return -1;
+	}
+	pk_set_expect(t, t->seed++);
+	if (pk_device_write_probes(t, NULL))
+		return -1;
+	accessed = calloc(t->npages, 1);
+	if (!accessed) {
+		pk_fail(t->r, "out of memory");
+		return -1;
+	}
+	if (pm_scan(t, false, PAGE_IS_ACCESSED, accessed)) {
+		pk_fail(t->r, "PAGEMAP_SCAN (PAGE_IS_ACCESSED): %s",
+			strerror(errno));
+		free(accessed);
+		return -1;
+	}
+	for (i = 0; i < t->npages; i++) {
+		if (!t->dev_wrote[i])
+			continue;
+		want++;
+		if (!accessed[i] && !missed++)
+			first = i;
+	}
+	free(accessed);
+	pk_diag(t->r, "uffd-rwp: %zu of %zu pages the device wrote reported accessed",
+		want - missed, want);
+	if (missed)
+		pk_fail(t->r, "PAGEMAP_SCAN reports page %zu (offset 0x%zx) not accessed although the device wrote it after UFFDIO_RWPROTECT; %zu of %zu device-written pages reported not accessed",
+			first, first * t->page, missed, want);
 	return 0;
 }
 
@@ -965,6 +1045,8 @@ const struct pk_disturb_desc pk_disturbs[PK_DIST_NR] = {
 			      uffd_wp_begin, NULL },
 	[PK_DIST_PAGEMAP_SCAN] = { "PAGEMAP_SCAN write-protect", 1, 0, 0,
 				   pagemap_scan_begin, pagemap_scan_end },
+	[PK_DIST_UFFD_RWP] = { "UFFDIO_RWPROTECT, device writes", 1, 0,
+			       PK_KF_WRITES, uffd_rwp_begin, NULL },
 	[PK_DIST_KSM_MERGE] = { "KSM merge", 1, 0, 0, ksm_merge_begin, NULL },
 	[PK_DIST_PAGEOUT] = { "MADV_PAGEOUT", 1, 0, 0, pageout_begin, NULL },
 	[PK_DIST_MIGRATE] = { "move_pages to another node", 1, 0, 0,

@@ -166,6 +166,12 @@ const struct pk_row pk_rows[] = {
 	{ "pagemap-scan", "PAGEMAP_SCAN reports every page the device wrote as written",
 	  PK_DIST_PAGEMAP_SCAN, DEVICE_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
 	/*
+	 * uffd-rwp access tracking (async): after UFFDIO_RWPROTECT, a page
+	 * the device wrote must be reported PAGE_IS_ACCESSED.
+	 */
+	{ "uffd-rwp", "PAGEMAP_SCAN reports every page the device wrote after UFFDIO_RWPROTECT as accessed",
+	  PK_DIST_UFFD_RWP, DEVICE_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
+	/*
 	 * KSM scans identical pages under the MR.  Coherence holds; an MR
 	 * without page references does not stop the merge.
 	 */
