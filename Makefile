@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-KVER    ?= 6.12
+KVER    ?= 7.3
 OUT     ?= $(CURDIR)/out
 ARGS    ?=
 TIMEOUT ?= 300
@@ -26,7 +26,7 @@ help:
 	@echo "make check    host unit tests + harness self-tests + the suite in the VM"
 	@echo "make stock    the same suite on Debian's prebuilt kernel of KVER"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
-	@echo "options: KVER=6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
+	@echo "options: KVER=7.3|6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
 # The Debian packages every step below needs; installed when missing.
 deps:
