@@ -413,6 +413,7 @@ enum pk_cmd {
 	PK_CMD_NONE,
 	PK_CMD_LIST,
 	PK_CMD_RUN,
+	PK_CMD_SOAK,
 	PK_CMD_HELP,
 };
 
@@ -428,6 +429,12 @@ struct pk_opts {
 	unsigned int timeout;	/* per case, seconds */
 	const char *plugins[PK_PLUGINS_MAX];	/* --kind-plugin PATH.so */
 	unsigned int nplugins;
+	/* soak */
+	uint64_t seed;
+	bool have_seed;		/* --seed given; else drawn and printed */
+	bool have_iterations;	/* --iterations given: bound by count */
+	unsigned int seconds;	/* --seconds, the whole soak */
+	unsigned int writers;	/* --writers, 0: one per CPU */
 };
 
 /* Returns 0 on success, -1 with a message in @err on bad arguments. */
