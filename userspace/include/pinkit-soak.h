@@ -19,6 +19,7 @@ struct pk_soak_opts {
 struct pk_soak_totals {
 	unsigned long dist[PK_DIST_NR];
 	unsigned long disturbances;
+	unsigned long corrupt;		/* cases that saw a lost write */
 	unsigned long long cpu_writes, cpu_checked, dev_ops, dev_checked;
 	double seconds;
 };
@@ -34,5 +35,8 @@ struct pk_soak_totals {
 void pk_soak_combo(const struct pk_case *c, const struct pk_env *env,
 		   const struct pk_soak_opts *o, double seconds,
 		   struct pk_result *r, struct pk_soak_totals *tot);
+
+/* "# soak totals: ..." lines: disturbances by kind, traffic verified. */
+void pk_soak_totals_write(FILE *f, const struct pk_soak_totals *t);
 
 #endif /* PINKIT_SOAK_H */

@@ -121,9 +121,12 @@ struct soak {
 	atomic_bool stop;
 	double t0, deadline;
 	bool have_atomic, have_msg, shared, thp;
+	bool dev_writes;		/* the device owns a stripe it writes */
 	void *spare;			/* a reservation mremap parks in */
 	size_t spare_len;
 	uint8_t *park;			/* 2 MiB-aligned, inside @spare */
+	size_t gran;			/* what a range is made of: a page,
+					 * or the whole buffer (hugetlb) */
 	/* figures */
 	atomic_ullong cpu_writes, cpu_checked, torn;
 	atomic_ullong dev_ops[OP_NR], dev_checked;
@@ -196,6 +199,8 @@ static void pfn_line(struct soak *s, size_t off, char *buf, size_t len)
  * data comparison found other bytes (the harness's only evidence of
  * corruption), as opposed to an operation that failed.
  */
+static const char *label(enum pk_disturb d);
+
 static void soak_fail(struct soak *s, bool corrupt, size_t off,
 		      const char *detail, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -232,7 +237,7 @@ static void soak_fail(struct soak *s, bool corrupt, size_t off,
 		used += (size_t)snprintf(s->fail_detail + used,
 					 sizeof(s->fail_detail) - used,
 					 "\n  #%lu +%.3f s %s%s%s", i + 1, h->t - s->t0,
-					 pk_disturb_name(h->d), h->what[0] ? ": " : "",
+					 label(h->d), h->what[0] ? ": " : "",
 					 h->what);
 	}
 	if (!s->nhist && used < sizeof(s->fail_detail))
@@ -487,7 +492,6 @@ static void *device_main(void *arg)
 {
 	struct device *dv = arg;
 	struct soak *s = dv->s;
-	const struct pk_kind_ops *k = s->t.kd.ops;
 	struct rng r = { s->o->seed ^ UINT64_C(0xde71ce) };
 
 	pin_cpu(s->nwriters % s->ncpu);
@@ -496,9 +500,9 @@ static void *device_main(void *arg)
 		unsigned int pick = (unsigned int)rng_below(&r, 8);
 
 		pthread_rwlock_rdlock(&s->layout);
-		if (pick < 3 && k->write)
+		if (pick < 3 && s->dev_writes)
 			dev_write(s, p, false);
-		else if (pick == 3 && k->write && s->have_msg)
+		else if (pick == 3 && s->dev_writes && s->have_msg)
 			dev_write(s, p, true);
 		else if (pick == 4 && s->have_atomic)
 			dev_atomic(s, p);
@@ -519,10 +523,11 @@ typedef int (*dist_fn)(struct soak *s, struct rng *r, char *why, size_t len);
 
 static void range_of(struct soak *s, struct rng *r, size_t *off, size_t *len)
 {
-	size_t a = rng_below(r, s->npages), n = 1 + rng_below(r, s->npages - a);
+	size_t units = s->len / s->gran, a = rng_below(r, units);
+	size_t n = 1 + rng_below(r, units - a);
 
-	*off = a * SPAGE;
-	*len = n * SPAGE;
+	*off = a * s->gran;
+	*len = n * s->gran;
 }
 
 static int d_clear_refs(struct soak *s, struct rng *r, char *why, size_t len)
@@ -852,26 +857,43 @@ out:
 	return ret;
 }
 
+/*
+ * The suite's disturbances (pk_disturbs[]) as the soak does them, with
+ * writers and the device running.  Not here: munmap, munmap + MAP_FIXED
+ * and MADV_DONTNEED take the memory away from its owners (the rows of the
+ * suite cover them), and "fork, parent writes" is every fork here.
+ */
 static const struct {
 	enum pk_disturb d;
+	const char *label;	/* how the soak does it, in its figures */
 	dist_fn fn;
 } soak_dists[] = {
-	{ PK_DIST_CLEAR_REFS, d_clear_refs },
-	{ PK_DIST_UFFD_WP, d_uffd_wp },
-	{ PK_DIST_PAGEMAP_SCAN, d_pagemap_scan },
-	{ PK_DIST_MPROTECT, d_mprotect },
-	{ PK_DIST_FORK_CHILD_WRITES, d_fork_writes },
-	{ PK_DIST_FORK_CHILD_EXITS, d_fork_exits },
-	{ PK_DIST_KSM_MERGE, d_ksm },
-	{ PK_DIST_PAGEOUT, d_pageout },
-	{ PK_DIST_MIGRATE, d_migrate },
-	{ PK_DIST_COMPACT, d_compact },
-	{ PK_DIST_THP_SPLIT, d_thp_split },
-	{ PK_DIST_COLLAPSE, d_collapse },
-	{ PK_DIST_MREMAP, d_mremap },
+	{ PK_DIST_CLEAR_REFS, "clear_refs", d_clear_refs },
+	{ PK_DIST_UFFD_WP, "uffd-wp on/off", d_uffd_wp },
+	{ PK_DIST_PAGEMAP_SCAN, "PAGEMAP_SCAN reset", d_pagemap_scan },
+	{ PK_DIST_MPROTECT, "mprotect +x/-x", d_mprotect },
+	{ PK_DIST_FORK_CHILD_WRITES, "fork, child writes", d_fork_writes },
+	{ PK_DIST_FORK_CHILD_EXITS, "fork, child exits", d_fork_exits },
+	{ PK_DIST_KSM_MERGE, "KSM scan", d_ksm },
+	{ PK_DIST_PAGEOUT, "MADV_PAGEOUT", d_pageout },
+	{ PK_DIST_MIGRATE, "move_pages", d_migrate },
+	{ PK_DIST_COMPACT, "compaction", d_compact },
+	{ PK_DIST_THP_SPLIT, "THP split (debugfs)", d_thp_split },
+	{ PK_DIST_COLLAPSE, "MADV_COLLAPSE", d_collapse },
+	{ PK_DIST_MREMAP, "mremap away and back", d_mremap },
 };
 
 #define NR_SOAK_DISTS	(sizeof(soak_dists) / sizeof(soak_dists[0]))
+
+static const char *label(enum pk_disturb d)
+{
+	size_t i;
+
+	for (i = 0; i < NR_SOAK_DISTS; i++)
+		if (soak_dists[i].d == d)
+			return soak_dists[i].label;
+	return pk_disturb_name(d);
+}
 
 static void disturber(struct soak *s, struct pk_result *res)
 {
@@ -914,7 +936,7 @@ static void disturber(struct soak *s, struct pk_result *res)
 		}
 		if (ret < 0) {
 			soak_fail(s, false, 0, NULL, "disturbance %s failed: %s",
-				  pk_disturb_name(d), why);
+				  label(d), why);
 			break;
 		}
 		if (ret == 1) {
@@ -969,6 +991,7 @@ static int setup(struct soak *s, const struct pk_case *c, struct pk_result *r)
 		 c->backing == PK_BACK_ANON_THP_PTE ||
 		 c->backing == PK_BACK_ANON_MTHP;
 	memcpy(s->base, s->t.expect, s->len);
+	s->gran = c->backing == PK_BACK_HUGETLB_2M ? s->len : SPAGE;
 	/* a 2 MiB-aligned parking place for mremap (hugetlb needs it) */
 	s->spare_len = s->len + (2u << 20);
 	s->spare = mmap(NULL, s->spare_len, PROT_NONE,
@@ -1015,6 +1038,14 @@ static int attach(struct soak *s, const struct pk_case *c,
 	} else {
 		s->have_atomic = c->kind->atomic;
 	}
+	/*
+	 * A kernel test hook moves whole pages (gup_test, test_hmm): writing
+	 * its stripe would write the CPU's too, so it only reads.
+	 */
+	s->dev_writes = c->kind->write && !(c->kind->flags & PK_KF_TEST_HOOK);
+	if (c->kind->write && !s->dev_writes)
+		pk_diag(r, "%s moves whole pages: the device reads, the CPU writes",
+			c->kind->name);
 	d->addr = s->base;
 	d->len = s->len;
 	d->scratch_len = 2 * SPAGE;
@@ -1044,7 +1075,7 @@ static void figures(struct soak *s, struct pk_result *r, double secs,
 		used += (size_t)snprintf(line + used, used < sizeof(line) ?
 					 sizeof(line) - used : 0,
 					 "%s%s %lu", used ? ", " : "",
-					 pk_disturb_name((enum pk_disturb)i),
+					 label((enum pk_disturb)i),
 					 s->dist[i]);
 		if (s->refused[i] && used < sizeof(line))
 			used += (size_t)snprintf(line + used, sizeof(line) - used,
@@ -1062,6 +1093,7 @@ static void figures(struct soak *s, struct pk_result *r, double secs,
 	tot->cpu_checked += atomic_load(&s->cpu_checked);
 	tot->dev_checked += atomic_load(&s->dev_checked);
 	tot->seconds += secs;
+	tot->corrupt += s->corrupt;
 	pk_diag(r, "CPU: %u writers, %llu chunk writes, %llu chunk reads verified; device: %" PRIu64 " ops (write %llu, read %llu, atomic %llu, send %llu, recv %llu), %llu chunks verified; %llu torn reads while written",
 		s->nwriters, atomic_load(&s->cpu_writes),
 		atomic_load(&s->cpu_checked), ops,
@@ -1076,7 +1108,7 @@ static void figures(struct soak *s, struct pk_result *r, double secs,
 	for (i = 0; i < PK_DIST_NR; i++)
 		if (s->unavailable[i][0])
 			pk_diag(r, "not here: %s: %s",
-				pk_disturb_name((enum pk_disturb)i),
+				label((enum pk_disturb)i),
 				s->unavailable[i]);
 }
 
@@ -1185,4 +1217,21 @@ out_free:
 	pthread_rwlock_destroy(&s->layout);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+void pk_soak_totals_write(FILE *f, const struct pk_soak_totals *t)
+{
+	size_t i;
+
+	fprintf(f, "# soak totals: %lu disturbances in %.1f s (%.1f/s) with traffic:",
+		t->disturbances, t->seconds,
+		t->seconds > 0 ? t->disturbances / t->seconds : 0.0);
+	for (i = 0; i < NR_SOAK_DISTS; i++)
+		fprintf(f, "%s %s %lu", i ? ";" : "", soak_dists[i].label,
+			t->dist[soak_dists[i].d]);
+	fprintf(f, "\n# soak totals: CPU %llu chunk writes, %llu chunk reads verified; device %llu ops (%.0f/s), %llu chunks verified; %lu lost, stale or misplaced writes\n",
+		t->cpu_writes, t->cpu_checked, t->dev_ops,
+		t->seconds > 0 ? t->dev_ops / t->seconds : 0.0, t->dev_checked,
+		t->corrupt);
+	fflush(f);
 }

@@ -149,22 +149,6 @@ static uint64_t name_hash(const char *s)
 	return h;
 }
 
-static void soak_totals(const struct pk_soak_totals *t)
-{
-	unsigned int i;
-
-	printf("# soak totals: %lu disturbances in %.1f s (%.1f/s) with traffic:",
-	       t->disturbances, t->seconds,
-	       t->seconds > 0 ? t->disturbances / t->seconds : 0.0);
-	for (i = 0; i < PK_DIST_NR; i++)
-		if (t->dist[i])
-			printf(" %s %lu;", pk_disturb_name((enum pk_disturb)i),
-			       t->dist[i]);
-	printf("\n# soak totals: CPU %llu chunk writes, %llu chunk reads verified; device %llu ops (%.0f/s), %llu chunks verified\n",
-	       t->cpu_writes, t->cpu_checked, t->dev_ops,
-	       t->seconds > 0 ? t->dev_ops / t->seconds : 0.0, t->dev_checked);
-}
-
 static int cmd_soak(const struct pk_opts *o, const char *prog)
 {
 	struct pk_case *sel = NULL;
@@ -255,7 +239,7 @@ static int cmd_soak(const struct pk_opts *o, const char *prog)
 		ent[i].group = "soak";
 		ent[i].res = &res[i];
 	}
-	soak_totals(&tot);
+	pk_soak_totals_write(stdout, &tot);
 	pk_count(ent, n, &pass, &fail, &skip);
 	pk_summary_write(stdout, ent, n);
 	ret = fail ? 1 : 0;
