@@ -114,6 +114,9 @@ size_t pk_count_merged(struct pk_tc *t);
  */
 bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs);
 
+/* hostile.c: the round of the PK_DIR_HOSTILE_* directions */
+int pk_hostile_round(struct pk_tc *t);
+
 /* backings.c: unmap a buffer pk_backings[].create() made */
 void pk_buf_destroy(struct pk_buf *b);
 /* disturbances.c: stop a fork child, close a userfaultfd */
