@@ -9,7 +9,12 @@
  *   out of the MR (address + length past 2^64, past its end, before its
  *   start, longer than it), an R_Key that is wrong, of a deregistered MR
  *   or of an MR in another PD:       IBV_WC_REM_ACCESS_ERR (C9-81..C9-88)
- *   an atomic not 8-byte aligned:    IBV_WC_REM_INV_REQ_ERR (o9-22 / C9-104)
+ *   an atomic not 8-byte aligned:    IBV_WC_REM_INV_REQ_ERR (o9-22 / C9-104),
+ *                                    or ibv_post_send() refuses it with
+ *                                    EINVAL where the sender's provider
+ *                                    checks (rdma-core's rxe does: then
+ *                                    the responder's check is not reached
+ *                                    from verbs)
  *   a zero-length RDMA READ/WRITE:   success without the R_Key or VA
  *                                    being checked (C9-88), no byte moved
  *
@@ -48,6 +53,7 @@ struct hreq {
 	uint32_t rkey;
 	uint32_t len;
 	int want;		/* enum ibv_wc_status */
+	bool post_einval;	/* the sender's provider may refuse it */
 };
 
 static int access_of(const struct pk_tc *t)
@@ -62,9 +68,13 @@ static int access_of(const struct pk_tc *t)
 	return acc;
 }
 
+/* *@status for a request the sender's provider refused at post time */
+#define REFUSED_AT_POST	(-EINVAL)
+
 /*
- * Post @q and wait for its completion; *@status gets its status.  -1
- * when nothing completed within the bound (a hang) or the post failed.
+ * Post @q and wait for its completion; *@status gets its status, or
+ * REFUSED_AT_POST.  -1 when nothing completed within the bound (a hang)
+ * or the post failed otherwise.
  */
 static int send_req(struct hostile *h, const struct hreq *q, int *status)
 {
@@ -92,6 +102,10 @@ static int send_req(struct hostile *h, const struct hreq *q, int *status)
 		wr.wr.rdma.rkey = q->rkey;
 	}
 	ret = ibv_post_send(h->v.qp[0], &wr, &bad);
+	if (ret == EINVAL && q->post_einval) {
+		*status = REFUSED_AT_POST;
+		return 0;
+	}
 	if (ret) {
 		snprintf(h->err, sizeof(h->err), "ibv_post_send(%s): %s",
 			 q->what, strerror(ret));
@@ -126,7 +140,7 @@ static int recovered(struct hostile *h, const char *after)
 	struct pk_tc *t = h->t;
 	struct hreq ok = { "a valid RDMA READ", IBV_WR_RDMA_READ,
 			   (uintptr_t)h->mr->addr, h->mr->rkey,
-			   (uint32_t)t->page, IBV_WC_SUCCESS };
+			   (uint32_t)t->page, IBV_WC_SUCCESS, false };
 	struct pk_mismatch m;
 	int st;
 
@@ -165,6 +179,12 @@ static int one(struct hostile *h, const struct hreq *q)
 		pk_fail(t->r, "%s", h->err);
 		return -1;
 	}
+	if (st == REFUSED_AT_POST) {
+		pk_diag(t->r, "%s (addr 0x%016" PRIx64 "): ibv_post_send refused it with EINVAL, the sender's provider checks",
+			q->what, q->raddr);
+		pk_check_cpu(t, q->what);
+		return 0;
+	}
 	pk_diag(t->r, "%s (addr 0x%016" PRIx64 ", rkey 0x%x, %u bytes): %s",
 		q->what, q->raddr, q->rkey, q->len, ibv_wc_status_str(st));
 	if (st != q->want) {
@@ -181,8 +201,8 @@ static int read_write(struct hostile *h, const char *what, uint64_t raddr,
 		      uint32_t rkey, uint32_t len, int want)
 {
 	char wn[PK_MSG_MAX], rn[PK_MSG_MAX];
-	struct hreq w = { wn, IBV_WR_RDMA_WRITE, raddr, rkey, len, want };
-	struct hreq r = { rn, IBV_WR_RDMA_READ, raddr, rkey, len, want };
+	struct hreq w = { wn, IBV_WR_RDMA_WRITE, raddr, rkey, len, want, false };
+	struct hreq r = { rn, IBV_WR_RDMA_READ, raddr, rkey, len, want, false };
 
 	snprintf(wn, sizeof(wn), "an RDMA WRITE %s", what);
 	snprintf(rn, sizeof(rn), "an RDMA READ %s", what);
@@ -238,7 +258,7 @@ static int requests(struct hostile *h)
 	case PK_DIR_HOSTILE_ATOMIC_MISALIGNED: {
 		struct hreq q = { "a FETCH_AND_ADD at MR offset 4 (not 8-byte aligned)",
 				  IBV_WR_ATOMIC_FETCH_AND_ADD, a + 4, key, 8,
-				  IBV_WC_REM_INV_REQ_ERR };
+				  IBV_WC_REM_INV_REQ_ERR, true };
 
 		if (one(h, &q))
 			return -1;
@@ -251,7 +271,7 @@ static int requests(struct hostile *h)
 		return read_write(h, "of zero bytes, wrapped address, wrong R_Key",
 				  UINT64_MAX - 3, key ^ 1, 0, IBV_WC_SUCCESS);
 	case PK_DIR_HOSTILE_MAX_LEN: {
-		struct hreq q = { NULL, IBV_WR_RDMA_READ, a, key, 0, acc };
+		struct hreq q = { NULL, IBV_WR_RDMA_READ, a, key, 0, acc, false };
 		char what[PK_MSG_MAX];
 
 		if (max_msg(h, &max))
