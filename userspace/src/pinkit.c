@@ -25,6 +25,40 @@ static int cmd_list(const struct pk_case *cases, size_t n,
 	return fflush(stdout) ? 2 : 0;
 }
 
+/*
+ * Open the RDMA device into @env only when a selected case uses verbs,
+ * and allocate @n results and report entries.  Returns -1 (the message
+ * printed, nothing allocated), 0 no device needed, 1 probed.
+ */
+static int run_setup(const struct pk_case *sel, size_t n,
+		     const struct pk_opts *o, struct pk_env *env,
+		     struct pk_result **res, struct pk_report_entry **ent,
+		     const char *prog)
+{
+	char err[512];
+	bool verbs = false;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		verbs |= !!(sel[i].kind->flags & PK_KF_VERBS);
+	if (verbs &&
+	    pk_dev_probe(o->device, o->gid, &env->dev, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return -1;
+	}
+	*res = calloc(n, sizeof(**res));
+	*ent = calloc(n, sizeof(**ent));
+	if (!*res || !*ent) {
+		fprintf(stderr, "%s: out of memory for %zu results\n", prog, n);
+		free(*res);
+		free(*ent);
+		*res = NULL;
+		*ent = NULL;
+		return -1;
+	}
+	return verbs;
+}
+
 static int cmd_run(const struct pk_case *all, size_t nall,
 		   const struct pk_opts *o, const char *prog)
 {
@@ -32,7 +66,6 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 	struct pk_result *res = NULL;
 	struct pk_case *sel = NULL;
 	struct pk_env env;
-	char err[512];
 	size_t i, n = 0, pass, fail, skip;
 	double t0 = pk_now(), secs;
 	FILE *junit = NULL;
@@ -68,21 +101,13 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 		}
 	}
 
-	/* an RDMA device only when a selected case uses verbs */
-	for (i = 0; i < n; i++)
-		need_rdma |= !!(sel[i].kind->flags & PK_KF_VERBS);
-	if (need_rdma &&
-	    pk_dev_probe(o->device, o->gid, &env.dev, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+	ret = run_setup(sel, n, o, &env, &res, &ent, prog);
+	if (ret < 0) {
+		ret = 2;
 		goto out_junit;
 	}
-
-	res = calloc(n, sizeof(*res));
-	ent = calloc(n, sizeof(*ent));
-	if (!res || !ent) {
-		fprintf(stderr, "%s: out of memory for %zu results\n", prog, n);
-		goto out_junit;
-	}
+	need_rdma = ret;
+	ret = 2;
 	if (!o->json) {
 		pk_ktap_header(stdout, n);
 		if (need_rdma)
@@ -160,7 +185,6 @@ static int cmd_soak(const struct pk_opts *o, const char *prog)
 	size_t i, k, n = 0, nkinds = pk_kind_count(), pass, fail, skip;
 	double deadline;
 	bool need_rdma = false;
-	char err[512];
 	int ret = 2;
 
 	memset(&env, 0, sizeof(env));
@@ -197,19 +221,12 @@ static int cmd_soak(const struct pk_opts *o, const char *prog)
 			prog, o->filter ? o->filter : "");
 		goto out_sel;
 	}
-	for (i = 0; i < n; i++)
-		need_rdma |= !!(sel[i].kind->flags & PK_KF_VERBS);
-	if (need_rdma &&
-	    pk_dev_probe(o->device, o->gid, &env.dev, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+	ret = run_setup(sel, n, o, &env, &res, &ent, prog);
+	if (ret < 0) {
+		ret = 2;
 		goto out_sel;
 	}
-	res = calloc(n, sizeof(*res));
-	ent = calloc(n, sizeof(*ent));
-	if (!res || !ent) {
-		fprintf(stderr, "%s: out of memory for %zu results\n", prog, n);
-		goto out_res;
-	}
+	need_rdma = ret;
 
 	pk_ktap_header(stdout, n);
 	printf("# soak: seed=0x%016" PRIx64 " (replay: %s soak --seed 0x%016" PRIx64 "%s%s), %s %u, %ld CPUs%s%s\n",
@@ -243,7 +260,6 @@ static int cmd_soak(const struct pk_opts *o, const char *prog)
 	pk_count(ent, n, &pass, &fail, &skip);
 	pk_summary_write(stdout, ent, n);
 	ret = fail ? 1 : 0;
-out_res:
 	free(ent);
 	free(res);
 out_sel:
