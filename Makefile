@@ -68,7 +68,7 @@ soak: initramfs
 N ?= 20
 repeat: initramfs
 	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
-	TIMEOUT=$${TIMEOUT_REPEAT:-$$(( $(N) * 400 + 200 ))} \
+	TIMEOUT=$${TIMEOUT_REPEAT:-$$(( $(N) * 60 + 300 ))} \
 	tests/harness/repeat.sh repeat-$(RUNNAME) "$$k" $(INITRD) $(N) $(GUESTARG)
 
 # The vendor's view: the bare binary with only --device rxe0 must give the

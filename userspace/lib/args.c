@@ -92,7 +92,7 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 	err[0] = '\0';
 
 	if (argc < 2) {
-		snprintf(err, errlen, "missing command: expected 'list' or 'run'");
+		snprintf(err, errlen, "missing command: expected 'list', 'run' or 'soak'");
 		return -1;
 	}
 	if (!strcmp(argv[1], "list")) {
