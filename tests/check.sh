@@ -4,7 +4,8 @@
 # fixtures (audit), the suite in the VM on the patched 6.12 kernel with the
 # example kind plugin's pass and the legacy_cow control pass in the same
 # boot (vm-6.12), the bare `pinkit run --device rxe0` against that run's
-# verdicts (plain-6.12), and the suite on the patched 6.1 (vm-6.1).  Each
+# verdicts (plain-6.12), a 60 s `pinkit soak` with its 60 s legacy_cow
+# control (soak-6.12), and the suite on the patched 6.1 (vm-6.1).  Each
 # stage ends with "N passed, N failed, N skipped"; the last line here is
 # their sum.
 # A stage that ends without that line counts as one failure.
@@ -38,6 +39,7 @@ stage selftest make -s selftest
 stage audit make -s audit-test
 stage vm-6.12 make -s run KVER=6.12
 stage plain-6.12 make -s plain KVER=6.12
+stage soak-6.12 make -s soak KVER=6.12 SECONDS=60
 stage vm-6.1 make -s run KVER=6.1
 
 printf '\n%-22s %5s %5s %5s\n' stage pass fail skip
