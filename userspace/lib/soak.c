@@ -244,25 +244,22 @@ static int check_chunk(struct soak *s, size_t c, const uint64_t *w,
 	char d[200];
 	unsigned int i;
 
-	if (is_counter(s, c)) {
-		/* one word, moved by fetch-and-add only */
-	} else {
-		for (i = 1; i < WORDS; i++) {
-			if (w[i] == v)
-				continue;
-			if (hi != lo) {
-				atomic_fetch_add(&s->torn, 1);
-				return 0;
-			}
-			snprintf(d, sizeof(d),
-				 "chunk %zu (owner %s%u): word 0 0x%016" PRIx64 ", word %u 0x%016" PRIx64 "; the owner was not writing",
-				 c, own == s->nwriters ? "device " : "cpu ", own,
-				 v, i, w[i]);
-			soak_fail(s, true, c * CHUNK + i * 8, d,
-				  "%s: torn chunk at offset 0x%zx while its owner was idle",
-				  who, c * CHUNK + i * 8);
-			return -1;
+	/* the counter is one word, moved by fetch-and-add only */
+	for (i = 1; i < WORDS && !is_counter(s, c); i++) {
+		if (w[i] == v)
+			continue;
+		if (hi != lo) {
+			atomic_fetch_add(&s->torn, 1);
+			return 0;
 		}
+		snprintf(d, sizeof(d),
+			 "chunk %zu (owner %s%u): word 0 0x%016" PRIx64 ", word %u 0x%016" PRIx64 "; the owner was not writing",
+			 c, own == s->nwriters ? "device " : "cpu ", own, v, i,
+			 w[i]);
+		soak_fail(s, true, c * CHUNK + i * 8, d,
+			  "%s: torn chunk at offset 0x%zx while its owner was idle",
+			  who, c * CHUNK + i * 8);
+		return -1;
 	}
 	if (v >> 48 != (c & 0xffff)) {
 		snprintf(d, sizeof(d),
