@@ -14,7 +14,7 @@ case $reps in
 '' | *[!0-9]* | 0 | 1) die "N=$reps: expected a number of passes >= 2" ;;
 esac
 out=${OUT:-$PINKIT_ROOT/out}/$name
-CONTROL= "$(dirname "$0")/run.sh" "$name" "$kernel" "$initrd" "$@" \
+CONTROL='' "$(dirname "$0")/run.sh" "$name" "$kernel" "$initrd" "$@" \
 	"pinkit.repeat=$reps" > "$out.first" 2>&1 || true
 rc=0
 HARNESS_KTAP=$out/ktap "$(dirname "$0")/repeat-compare.sh" "$out/results" "$reps" || rc=$?
