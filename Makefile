@@ -19,12 +19,14 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
+.PHONY: help deps run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
 	@echo "make check    host unit tests + harness self-tests + the suite in the VM"
 	@echo "make stock    the same suite on Debian's prebuilt kernel of KVER"
+	@echo "make soak     CPU writers + device traffic + disturbances at once (SECONDS=60), then its legacy_cow control"
+	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
 	@echo "options: KVER=7.3|6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
@@ -50,6 +52,24 @@ run: initramfs
 # make stock: Debian's prebuilt kernel of the same version, same suite.
 stock: userspace
 	@tests/vm/stock.sh $(KVER) $(GUESTARG)
+
+# make soak: `pinkit soak` for SECONDS in the guest (ARGS add options:
+# --seed, --filter, --writers), then with CONTROL on for at most 60 s: it
+# must report lost writes.  KERNEL=bzImage boots an image already built.
+SECONDS ?= 60
+soak: initramfs
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	TIMEOUT=$$(( $(SECONDS) + 420 )) CONTROL_GROUPS=soak \
+	tests/harness/run.sh soak-$(RUNNAME) "$$k" $(INITRD) pinkit.mode=soak \
+		'pinkit.run=--seconds $(SECONDS) $(strip $(subst ",,$(subst ',,$(ARGS))))'
+
+# make repeat: the suite N times in one boot; lists every case whose
+# verdict changed between the passes.
+N ?= 20
+repeat: initramfs
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	TIMEOUT=$${TIMEOUT_REPEAT:-$$(( $(N) * 60 + 300 ))} \
+	tests/harness/repeat.sh repeat-$(RUNNAME) "$$k" $(INITRD) $(N) $(GUESTARG)
 
 # The vendor's view: the bare binary with only --device rxe0 must give the
 # verdicts `make run` gave (run it first).

@@ -10,6 +10,10 @@
 #   pinkit.run=ARGS      arguments for `pinkit run`, split at blanks
 #   pinkit.mode=probe    print the boot marker and power off (KVM probe)
 #   pinkit.mode=bench    run /bench (perftest) instead of the suite
+#   pinkit.mode=soak     `pinkit soak` instead of `pinkit run` (pinkit.run
+#                        holds its arguments); its control pass runs the
+#                        soak for at most 60 s
+#   pinkit.repeat=N      run the suite N times, into /results/repeat/I
 #   pinkit.control=NAME  after the suite, set /sys/kernel/debug/NAME to 1 and
 #                        run it again into /results/control (the negative-
 #                        control kernel switch); set it back to 0 after
@@ -81,6 +85,7 @@ fi
 
 run_args=$(arg pinkit.run)
 echo "$run_args" > /results/run-args
+mode=$(arg pinkit.mode)
 set -o pipefail
 
 # suite DIR [PINKIT-ARGS...] - run the suite with its KTAP in DIR/ktap,
@@ -103,6 +108,8 @@ suite()
 			2>"$dir/stderr" | tee "$dir/ktap"
 	elif [ "$(arg pinkit.plain)" = 1 ]; then
 		env -i /usr/bin/pinkit run --device rxe0 2>"$dir/stderr" | tee "$dir/ktap"
+	elif [ "$mode" = soak ]; then
+		/usr/bin/pinkit soak "$@" 2>"$dir/stderr" | tee "$dir/ktap"
 	else
 		/usr/bin/pinkit run --junit "$dir/guest-junit.xml" "$@" \
 			2>"$dir/stderr" | tee "$dir/ktap"
@@ -115,19 +122,32 @@ suite /results
 rc=$(cat /results/rc)
 echo "PINKIT-SUITE-END rc=$rc"
 
+# pinkit.repeat=N: the suite N - 1 more times in the same boot, each
+# pass's KTAP in /results/repeat/I (the first pass is /results itself).
+reps=$(arg pinkit.repeat)
+if [ -n "$reps" ]; then
+	i=2
+	while [ "$i" -le "$reps" ]; do
+		echo "PINKIT-REPEAT-START $i"
+		suite "/results/repeat/$i"
+		echo "PINKIT-REPEAT-END $i rc=$(cat "/results/repeat/$i/rc")"
+		i=$((i + 1))
+	done
+fi
+
 plugin=/usr/lib/pinkit/procmem-kind.so
 if [ -z "$run_args" ] && [ "$(arg pinkit.plain)" != 1 ] &&
-	[ -z "$(arg pinkit.selftest)" ]; then
+	[ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
 	echo "PINKIT-PLUGIN-START $plugin"
 	suite /results/plugin --kind-plugin "$plugin" --filter '*/procmem-example/*'
 	echo "PINKIT-PLUGIN-END rc=$(cat /results/plugin/rc)"
 else
-	echo "not a full run (pinkit.run, plain or a self-test)" > /results/plugin-skipped
+	echo "not a full run (pinkit.run, plain, soak, or a self-test)" > /results/plugin-skipped
 fi
 
 # The kernel selftests the series brought (kernel/scripts/selftests.sh):
 # each one's KTAP in /results/kselftest/NAME.ktap, its exit status beside.
-if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ]; then
+if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
 	mkdir -p /results/kselftest
 	for t in /kselftests/*; do
 		n=${t##*/}
@@ -141,7 +161,15 @@ ctl=$(arg pinkit.control)
 if [ -n "$ctl" ]; then
 	if echo 1 > "/sys/kernel/debug/$ctl"; then
 		echo "PINKIT-CONTROL-START $ctl"
-		suite /results/control
+		if [ "$mode" = soak ]; then
+			# the soak must see the break within its first minute
+			set -f
+			# shellcheck disable=SC2086
+			suite /results/control $run_args --seconds 60
+			set +f
+		else
+			suite /results/control
+		fi
 		echo 0 > "/sys/kernel/debug/$ctl"
 		echo "PINKIT-CONTROL-END rc=$(cat /results/control/rc)"
 	else

@@ -173,5 +173,18 @@ echo 1 > "$work/transport/results/control/rc"
 expect fail control-transport-errors-only 'with legacy_cow on, no clear-refs case reported corruption' \
 	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/harness/verdict.sh "$work/transport" transport
 
+# make repeat: three passes of one boot; a case that passed twice and
+# failed once changed its verdict and must be named, and passes that agree
+# must give an identical verdict.
+mkdir -p "$work/rep/repeat/2" "$work/rep/repeat/3" "$work/same/repeat/2"
+for d in "$work/rep" "$work/rep/repeat/2" "$work/same" "$work/same/repeat/2"; do
+	printf 'KTAP version 1\n1..2\nok 1 a/x\nok 2 b/y # SKIP no y\n' > "$d/ktap"
+done
+printf 'KTAP version 1\n1..2\nnot ok 1 a/x\nok 2 b/y # SKIP no y\n' > "$work/rep/repeat/3/ktap"
+expect fail repeat-verdict-changed '^# a/x pass pass FAIL$' \
+	tests/harness/repeat-compare.sh "$work/rep" 3
+expect ok repeat-verdicts-identical '2 cases, the same verdict in all 2 passes' \
+	tests/harness/repeat-compare.sh "$work/same" 2
+
 echo "$pass passed, $fail failed, 0 skipped"
 [ $fail = 0 ]

@@ -217,8 +217,20 @@ enum pk_dir {
 	PK_DIR_FETCH_ADD,
 	PK_DIR_CPU_WRITE_SEND,	/* the MR is the SEND source (lkey) */
 	PK_DIR_RECV_CPU_READ,	/* the MR is the RECV buffer (lkey) */
+	/* what a remote peer may send (hostile.c); the row "hostile" only */
+	PK_DIR_HOSTILE_WRAP,		/* address + length past 2^64 */
+	PK_DIR_HOSTILE_PAST_END,	/* a range crossing the MR's end */
+	PK_DIR_HOSTILE_BEFORE_START,	/* ... or its start */
+	PK_DIR_HOSTILE_BAD_RKEY,	/* an R_Key that is wrong */
+	PK_DIR_HOSTILE_DEREG_RKEY,	/* ... of a deregistered MR */
+	PK_DIR_HOSTILE_OTHER_PD,	/* ... of an MR in another PD */
+	PK_DIR_HOSTILE_ATOMIC_MISALIGNED,
+	PK_DIR_HOSTILE_ZERO_LEN,
+	PK_DIR_HOSTILE_MAX_LEN,		/* the port's max_msg_sz */
 	PK_DIR_NR,
 };
+
+#define PK_DIR_HOSTILE_FIRST	PK_DIR_HOSTILE_WRAP
 
 enum pk_disturb {
 	PK_DIST_NONE,
@@ -414,6 +426,7 @@ enum pk_cmd {
 	PK_CMD_NONE,
 	PK_CMD_LIST,
 	PK_CMD_RUN,
+	PK_CMD_SOAK,
 	PK_CMD_HELP,
 };
 
@@ -429,6 +442,12 @@ struct pk_opts {
 	unsigned int timeout;	/* per case, seconds */
 	const char *plugins[PK_PLUGINS_MAX];	/* --kind-plugin PATH.so */
 	unsigned int nplugins;
+	/* soak */
+	uint64_t seed;
+	bool have_seed;		/* --seed given; else drawn and printed */
+	bool have_iterations;	/* --iterations given: bound by count */
+	unsigned int seconds;	/* --seconds, the whole soak */
+	unsigned int writers;	/* --writers, 0: one per CPU */
 };
 
 /* Returns 0 on success, -1 with a message in @err on bad arguments. */

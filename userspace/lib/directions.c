@@ -129,6 +129,8 @@ static int dir_fetch_add(struct pk_tc *t)
  * SEND/RECV: the same rounds; the RDMA kinds read the MR by a SEND out of
  * it and write it by a RECV into it (PK_DIRF_MSG).
  */
+#define HOSTILE	PK_DIRF_DEV_WRITES
+
 const struct pk_dir_desc pk_dirs[PK_DIR_NR] = {
 	[PK_DIR_CPU_WRITE_RDMA_READ] = { "cpu-write-rdma-read", 0, true,
 					 dir_cpu_write },
@@ -145,6 +147,28 @@ const struct pk_dir_desc pk_dirs[PK_DIR_NR] = {
 	[PK_DIR_RECV_CPU_READ] = { "recv-cpu-read",
 				   PK_DIRF_DEV_WRITES | PK_DIRF_MSG, false,
 				   dir_dev_write },
+	/*
+	 * A hostile peer's requests (hostile.c): on an MR the peer may
+	 * write, its own registration over the case's buffer.
+	 */
+	[PK_DIR_HOSTILE_WRAP] = { "hostile-wrap", HOSTILE, true, pk_hostile_round },
+	[PK_DIR_HOSTILE_PAST_END] = { "hostile-past-end", HOSTILE, true,
+				      pk_hostile_round },
+	[PK_DIR_HOSTILE_BEFORE_START] = { "hostile-before-start", HOSTILE, true,
+					  pk_hostile_round },
+	[PK_DIR_HOSTILE_BAD_RKEY] = { "hostile-wrong-rkey", HOSTILE, true,
+				      pk_hostile_round },
+	[PK_DIR_HOSTILE_DEREG_RKEY] = { "hostile-dereg-rkey", HOSTILE, true,
+					pk_hostile_round },
+	[PK_DIR_HOSTILE_OTHER_PD] = { "hostile-other-pd", HOSTILE, true,
+				      pk_hostile_round },
+	[PK_DIR_HOSTILE_ATOMIC_MISALIGNED] = { "hostile-misaligned-atomic",
+					       HOSTILE | PK_DIRF_ATOMIC, true,
+					       pk_hostile_round },
+	[PK_DIR_HOSTILE_ZERO_LEN] = { "hostile-zero-length", HOSTILE, true,
+				      pk_hostile_round },
+	[PK_DIR_HOSTILE_MAX_LEN] = { "hostile-max-length", HOSTILE, true,
+				     pk_hostile_round },
 };
 
 const char *pk_dir_name(enum pk_dir d)

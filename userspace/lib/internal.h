@@ -15,9 +15,28 @@
 #ifndef PINKIT_INTERNAL_H
 #define PINKIT_INTERNAL_H
 
+#include <linux/userfaultfd.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 
 #include "pinkit.h"
+
+/* uapi the C library's or the kernel's headers may lack */
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
+#endif
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#endif
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
+#endif
 
 #define PK_ERR_MAX	512
 #define PK_PROBES_MAX	32
@@ -113,6 +132,9 @@ size_t pk_count_merged(struct pk_tc *t);
  * knobs are restored after.  Returns whether @done became true.
  */
 bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs);
+
+/* hostile.c: the round of the PK_DIR_HOSTILE_* directions */
+int pk_hostile_round(struct pk_tc *t);
 
 /* backings.c: unmap a buffer pk_backings[].create() made */
 void pk_buf_destroy(struct pk_buf *b);

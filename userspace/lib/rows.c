@@ -82,7 +82,9 @@ bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k)
 #define THP_BACKINGS	(PK_BIT(PK_BACK_ANON_THP) | \
 			 PK_BIT(PK_BACK_ANON_THP_PTE) | \
 			 PK_BIT(PK_BACK_ANON_MTHP))
-#define ALL_DIRS	((1u << PK_DIR_NR) - 1)
+/* the directions that move data; not a hostile peer's requests */
+#define ALL_DIRS	(PK_BIT(PK_DIR_HOSTILE_FIRST) - 1)
+#define HOSTILE_DIRS	((1u << PK_DIR_NR) - PK_BIT(PK_DIR_HOSTILE_FIRST))
 /* SEND out of the MR and RECV into it (lkey, the MR is local to a QP) */
 #define MSG_DIRS	(PK_BIT(PK_DIR_CPU_WRITE_SEND) | \
 			 PK_BIT(PK_DIR_RECV_CPU_READ))
@@ -249,6 +251,16 @@ const struct pk_row pk_rows[] = {
 	  PK_DIST_MADV_DONTNEED, ANY_PIN_KINDS,
 	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS,
 	  PK_ROW_CONTROL },
+	/*
+	 * A hostile peer (hostile.c): a request out of the MR (wrapping past
+	 * 2^64, crossing its end or start, longer than it), with a wrong,
+	 * stale or foreign R_Key, a misaligned atomic or zero bytes, on
+	 * pinned and ODP MRs, ends in the completion the IBTA documents,
+	 * never in another one or a hang, moves no byte, and the QPs recover.
+	 */
+	{ "hostile", "a remote peer's bad requests end in their documented completion, move no byte, and the QPs recover",
+	  PK_DIST_NONE, PK_KF_VERBS | PK_KF_WRITES, 0,
+	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), HOSTILE_DIRS, 0 },
 };
 
 const size_t pk_nr_rows = sizeof(pk_rows) / sizeof(pk_rows[0]);
