@@ -91,9 +91,11 @@ pristine_source()
 # unpack the package (not the tarball inside it) into the cache.
 fetch_newer_source()
 {
-	local ver=$1 suite=$2 dir=$PINKIT_CACHE/debs/linux-source-$1 newer
+	local ver=$1 suite=$2 dir=$PINKIT_CACHE/debs/linux-source-$1 newer found
 	newer=$PINKIT_ROOT/scripts/debian-newer.sh
-	[ -n "$("$newer" "$suite" search "^linux-source-${ver//./\\.}\$")" ] ||
+	found=$("$newer" "$suite" search "^linux-source-${ver//./\\.}\$") ||
+		die "could not read the package lists of Debian $suite (see above)"
+	[ -n "$found" ] ||
 		die "Debian $suite no longer carries linux-source-$ver; use a newer KVER" \
 			"(pinkit supports: $SUPPORTED_KVERS) or KSRC=/path/to/a/linux-$ver tree"
 	step_begin "downloading linux-source-$ver from Debian $suite"

@@ -77,7 +77,10 @@ patches=()
 [ -n "$list" ] && mapfile -t patches <<< "$list"
 
 tree=$PINKIT_CACHE/tree/$name${PATCHES:+-$PATCHES}
-want=$(printf '%s\n' "$pristine" "${dirs[@]}" "${patches[@]}" | sha256sum | cut -c1-16)
+# The state names the source and the series by content, not by path: the
+# same series from another checkout of pinkit leaves the tree alone.
+want=$( { echo "$pristine"; for d in "${dirs[@]}"; do echo "${d#"$PINKIT_ROOT"/}"; done; } |
+	sha256sum | cut -c1-16)
 [ ${#patches[@]} -gt 0 ] && want=$want-$(hash_files "${patches[@]}")
 
 # files_of PATCH... - the source files a patch series creates or changes.
@@ -97,6 +100,7 @@ if [ -n "${KSRC:-}" ] && [ -f "$tree/.pinkit-touched" ] &&
 fi
 
 if [ -f "$tree/.pinkit-state" ] && [ "$(cat "$tree/.pinkit-state")" = "$want" ]; then
+	printf '%s\n' "${dirs[@]}" > "$tree/.pinkit-series-dirs"
 	echo "$tree"
 	exit 0
 fi
@@ -119,6 +123,12 @@ if [ ! -f "$tree/.pinkit-touched" ]; then
 	step_end
 else
 	step_begin "restoring files touched by the previous series"
+	# Keep them, mtimes and all: a file the new series leaves as it was
+	# gets its old mtime back below, so make does not rebuild its users.
+	rm -rf "$tree/.pinkit-prev"
+	mkdir -p "$tree/.pinkit-prev"
+	(cd "$tree" && grep -v '^$' .pinkit-touched | while read -r f; do
+		[ -e "$f" ] && cp -p --parents "$f" .pinkit-prev/; done)
 	while read -r f; do
 		[ -n "$f" ] || continue
 		rm -f "$tree/$f"
@@ -152,6 +162,12 @@ if [ ${#patches[@]} -gt 0 ]; then
 		(cd "$tree" && patch -p1 -N --batch --quiet < "$p") >&2
 	done
 	step_end
+fi
+# Files that came out as the previous series left them keep their mtime.
+if [ -d "$tree/.pinkit-prev" ]; then
+	(cd "$tree/.pinkit-prev" && find . -type f | while read -r f; do
+		if cmp -s "$f" "../$f"; then touch -r "$f" "../$f"; fi; done)
+	rm -rf "$tree/.pinkit-prev"
 fi
 printf '%s\n' "${dirs[@]}" > "$tree/.pinkit-series-dirs"
 echo "$want" > "$tree/.pinkit-state"

@@ -82,9 +82,9 @@ static const struct {
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
 static const struct pk_row xfer_row = {
-	"odp-xfer",
-	"transfers of every geometry complete with the bytes written; requests outside the MR end in an error completion",
-	PK_DIST_NONE, 0, 0, 0, 0
+	.name = "odp-xfer",
+	.invariant = "transfers of every geometry complete with the bytes written; requests outside the MR end in an error completion",
+	.disturb = PK_DIST_NONE,
 };
 
 /* case index + 1 in c->xfer: geometry, kind, op */
@@ -108,8 +108,8 @@ size_t pk_odp_xfer_expand(struct pk_case *out, size_t max)
 					c = &out[n];
 					memset(c, 0, sizeof(*c));
 					c->row = &xfer_row;
-					c->kind = k >= XK_ODP ? PK_KIND_ODP :
-						PK_KIND_PINNED_RW;
+					c->kind = pk_kind_find(k >= XK_ODP ?
+							       "odp" : "pinned-rw");
 					c->backing = PK_BACK_ANON_4K;
 					c->xfer = XFER_ID(g, k, o);
 					snprintf(c->name, sizeof(c->name),
