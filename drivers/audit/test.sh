@@ -2,8 +2,8 @@
 # test.sh - what `make audit-test` runs: the audit on its fixtures (one small
 # C file per verdict, each stating what it expects in "expect:" and "exit:"
 # lines), in Coccinelle and in text mode; on radeon from the pristine Debian
-# 6.12 source (must be flagged) and with drivers/patches/6.12 applied (must
-# be clean); on the whole 6.12 tree for KVM (fault path dropped, nested VMX
+# 7.3, 6.12 and 6.1 sources (must be flagged) and with drivers/patches/<ver>
+# applied (must be clean); on the whole 6.12 tree for KVM (fault path dropped, nested VMX
 # maps held); on Debian's 7.3 tree (the rows issue 10 lists, exit status of
 # audit.sh and make audit).  Prints one "ok"/"not ok" line per case and ends with
 # "N passed, N failed, N skipped"; exit status non-zero on any failure.
@@ -157,8 +157,17 @@ radeon_patches()
 	done < "$dir/series"
 }
 
-for ver in 6.12 6.1; do
-	if [ "$ver" = 6.12 ]; then
+# The 7.3 source: the unpacked copy in the cache when it is there
+# (kernel/scripts/tree.sh and `make audit KVER=7.3` share it); else it is
+# fetched the way the kit does.
+src73=$PINKIT_CACHE/src/linux-source-7.3
+[ -f "$src73/.pinkit-unpacked" ] ||
+	src73=$("$here/audit.sh" --pristine 7.3 2>"$work/pristine73.err") || src73=
+
+for ver in 7.3 6.12 6.1; do
+	if [ "$ver" = 7.3 ]; then
+		src=$src73
+	elif [ "$ver" = 6.12 ]; then
 		src=$src612
 	else
 		src=$PINKIT_CACHE/src/linux-source-6.1
@@ -167,6 +176,7 @@ for ver in 6.12 6.1; do
 	if [ -z "$src" ]; then
 		reason="no unpacked Debian linux-source-$ver"
 		[ "$ver" = 6.12 ] && reason="$reason ($(tail -n1 "$work/pristine.err"))"
+		[ "$ver" = 7.3 ] && reason="$reason ($(tail -n1 "$work/pristine73.err"))"
 		skp "radeon-$ver/pristine-flagged" "$reason"
 		skp "radeon-$ver/patched-clean" "$reason"
 		continue
@@ -228,12 +238,7 @@ fi
 # The rows issue 10 found wrong there: FOLL_GET fault path beside the
 # FOLL_PIN rows, s390 vsie and ppc xive held through kvm_resolve_pfn()'s
 # store, guest_memfd released, the hmm_range_fault_unlocked_timeout()
-# users reported as hmm.  The unpacked copy in the cache is used when it is
-# there (kernel/scripts/tree.sh and `make audit KVER=7.3` share it); else
-# it is fetched the way the kit does.
-src73=$PINKIT_CACHE/src/linux-source-7.3
-[ -f "$src73/.pinkit-unpacked" ] ||
-	src73=$("$here/audit.sh" --pristine 7.3 2>"$work/pristine73.err") || src73=
+# users reported as hmm ($src73: see the radeon section).
 t73=(kvm-fault-path-get-rows s390-vsie-held ppc-xive-held guest-memfd-dropped
      hmm-timeout-users exit-status)
 if [ -z "$src73" ]; then
