@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-KVER    ?= 6.12
+KVER    ?= 7.3
 OUT     ?= $(CURDIR)/out
 ARGS    ?=
 TIMEOUT ?= 300
@@ -13,22 +13,22 @@ CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
 export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
-comma    := ,
-empty    :=
-space    := $(empty) $(empty)
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kasan,$(DEBUG)),-kasan)
-# ARGS travel on the guest's kernel command line: quotes are dropped, ' '
-# becomes ',' (init.sh turns it back); single-quoted here for the shell.
-GUESTARG := $(if $(ARGS),'pinkit.run=$(subst $(space),$(comma),$(strip $(subst ",,$(subst ',,$(ARGS)))))')
+# ARGS reach the guest's /init in a file (tests/harness/boot.sh), as one
+# line split at blanks there: quotes are dropped; single-quoted here for
+# the shell.
+GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps run check stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
+.PHONY: help deps run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
 	@echo "make check    host unit tests + harness self-tests + the suite in the VM"
 	@echo "make stock    the same suite on Debian's prebuilt kernel of KVER"
+	@echo "make soak     CPU writers + device traffic + disturbances at once (SECONDS=60), then its legacy_cow control"
+	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
-	@echo "options: KVER=6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
+	@echo "options: KVER=7.3|6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
 # The Debian packages every step below needs; installed when missing.
 deps:
@@ -47,11 +47,29 @@ kernel:
 # make run: patched kernel -> QEMU -> rxe -> suite -> verdict.
 run: initramfs
 	@k=$$(kernel/scripts/build.sh); \
-	tests/vm/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
+	tests/harness/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
 
 # make stock: Debian's prebuilt kernel of the same version, same suite.
 stock: userspace
 	@tests/vm/stock.sh $(KVER) $(GUESTARG)
+
+# make soak: `pinkit soak` for SECONDS in the guest (ARGS add options:
+# --seed, --filter, --writers), then with CONTROL on for at most 60 s: it
+# must report lost writes.  KERNEL=bzImage boots an image already built.
+SECONDS ?= 60
+soak: initramfs
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	TIMEOUT=$$(( $(SECONDS) + 420 )) CONTROL_GROUPS=soak \
+	tests/harness/run.sh soak-$(RUNNAME) "$$k" $(INITRD) pinkit.mode=soak \
+		'pinkit.run=--seconds $(SECONDS) $(strip $(subst ",,$(subst ',,$(ARGS))))'
+
+# make repeat: the suite N times in one boot; lists every case whose
+# verdict changed between the passes.
+N ?= 20
+repeat: initramfs
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	TIMEOUT=$${TIMEOUT_REPEAT:-$$(( $(N) * 60 + 300 ))} \
+	tests/harness/repeat.sh repeat-$(RUNNAME) "$$k" $(INITRD) $(N) $(GUESTARG)
 
 # The vendor's view: the bare binary with only --device rxe0 must give the
 # verdicts `make run` gave (run it first).
@@ -93,8 +111,9 @@ compare: userspace
 
 # make audit: list the mmu-notifier users of a kernel tree (KSRC=tree), of a
 # driver's source (DIR=dir-or-file) or, by default, of the pristine Debian
-# source of KVER, and how they get pages; exit 1 if one keeps FOLL_GET
-# references.  AUDIT_ARGS passes options (--only PATH, --text, ...).
+# source of KVER, and how they get pages; audit.sh exits 1 if one keeps
+# FOLL_GET references (make then exits 2, as for any failed recipe).
+# AUDIT_ARGS passes options (--only PATH, --text, ...).
 audit:
 	@scripts/deps.sh audit
 	@DIR="$(DIR)" AUDIT_ARGS="$(AUDIT_ARGS)" drivers/audit/audit.sh

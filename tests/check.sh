@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# check.sh - everything `make check` runs, stage by stage: host unit tests,
-# harness self-tests, the mmu-notifier audit on its fixtures, the suite in the VM on the patched 6.12 kernel (with
-# the legacy_cow control pass in the same boot) and on the patched 6.1.  Each stage
-# ends with "N passed, N failed, N skipped"; the last line here is their sum.
+# check.sh - everything `make check` runs, stage by stage: host unit tests
+# (unit), harness self-tests (selftest), the mmu-notifier audit on its
+# fixtures (audit), the suite in the VM on the patched mainline kernel (7.3)
+# with the series' kernel selftests, the example kind plugin's pass and the
+# legacy_cow control pass in the same boot (vm-7.3), the bare `pinkit run
+# --device rxe0` against that run's verdicts (plain-7.3), and the suite on
+# the patched 6.12 (vm-6.12) and 6.1 (vm-6.1), with a 60 s `pinkit soak`
+# and its 60 s legacy_cow control on 7.3 (soak-7.3) in between.  Each
+# stage ends with "N passed, N failed, N skipped"; the last line here is
+# their sum.
 # A stage that ends without that line counts as one failure.
 set -u
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -32,8 +38,10 @@ stage()
 stage unit make -s unit
 stage selftest make -s selftest
 stage audit make -s audit-test
+stage vm-7.3 make -s run KVER=7.3
+stage plain-7.3 make -s plain KVER=7.3
 stage vm-6.12 make -s run KVER=6.12
-stage plain-6.12 make -s plain KVER=6.12
+stage soak-7.3 make -s soak KVER=7.3 SECONDS=60
 stage vm-6.1 make -s run KVER=6.1
 
 printf '\n%-22s %5s %5s %5s\n' stage pass fail skip

@@ -10,7 +10,7 @@
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 cd "$PINKIT_ROOT"
-ver=${KVER:-6.12}
+ver=${KVER:-$DEFAULT_KVER}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

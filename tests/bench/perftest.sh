@@ -14,7 +14,7 @@ trap 'rm -rf "$extra"' EXIT
 cp "$(dirname "$0")/perftest-guest.sh" "$extra/bench"
 EXTRA_ROOT=$extra "$PINKIT_ROOT/tests/vm/initramfs.sh" "$out/initramfs-bench.gz" \
 	/usr/bin/ib_write_bw /usr/bin/ib_read_bw
-CONTROL= TIMEOUT=${TIMEOUT:-600} "$PINKIT_ROOT/tests/vm/boot.sh" "$kernel" \
+CONTROL= TIMEOUT=${TIMEOUT:-600} "$PINKIT_ROOT/tests/harness/boot.sh" "$kernel" \
 	"$out/initramfs-bench.gz" "$out/bench" pinkit.mode=bench ||
 	die "the bench guest did not finish: $out/bench/console.txt"
 res=$out/bench/results/bench

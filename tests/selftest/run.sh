@@ -87,13 +87,20 @@ touch -d '2020-01-01' "$fake/mm/rmap.c"
 patch_series "$work/series" 'int b;' 'int c;'
 mkdir -p "$work/notree"
 
-kernel=$(kernel/scripts/build.sh 2>"$work/build.log") ||
+# KERNEL=bzImage boots that kernel instead of building one.
+kernel=${KERNEL:-$(kernel/scripts/build.sh 2>"$work/build.log")} ||
 	{ cat "$work/build.log" >&2; die "self-tests need the kernel build to work"; }
 initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-pinkit.gz
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..14"
+echo "1..19"
+# The user's CFLAGS add to the flags the code needs, never replace them.
+expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
+	bash -c "make -s -C userspace BUILD='$work/o0' CFLAGS=-O0 && ls '$work/o0'"
+# The product runner is a plain loop: CUnit belongs to the unit tests only.
+expect ok product-links-no-cunit 'libibverbs' \
+	bash -c "ldd userspace/build/pinkit | grep -v -i cunit || exit 1; ! ldd userspace/build/pinkit | grep -qi cunit"
 expect fail kver-unknown 'KVER=5.4 is not supported.*KSRC=' \
 	make -s run KVER=5.4
 expect fail ksrc-missing 'does not exist' \
@@ -112,21 +119,30 @@ expect fail ksrc-built-in-place 'configured or built in place.*mrproper' \
 expect fail package-cannot-install 'could not install: pinkit-no-such-package.*apt-get install' \
 	env PINKIT_EXTRA_PKGS=pinkit-no-such-package scripts/deps.sh build
 expect fail guest-panics 'kernel splat: Kernel panic' \
-	env OUT="$work" CONTROL= tests/vm/run.sh panic "$kernel" "$initrd" pinkit.selftest=panic
+	env OUT="$work" CONTROL= tests/harness/run.sh panic "$kernel" "$initrd" pinkit.selftest=panic
 expect fail guest-hangs 'guest timed out after 20 s' \
-	env OUT="$work" CONTROL= TIMEOUT=20 tests/vm/run.sh hang "$kernel" "$initrd" pinkit.selftest=hang
+	env OUT="$work" CONTROL= TIMEOUT=20 tests/harness/run.sh hang "$kernel" "$initrd" pinkit.selftest=hang
 expect fail suite-crashes 'the suite crashed \(killed by signal 11, after 1 of 3 results' \
-	env OUT="$work" CONTROL= tests/vm/run.sh crash "$kernel" "$initrd" pinkit.selftest=crash
+	env OUT="$work" CONTROL= tests/harness/run.sh crash "$kernel" "$initrd" pinkit.selftest=crash
+# Guest arguments travel in a file, not on the kernel command line: a
+# filter with a comma selects both of its cases.
+expect ok guest-args-keep-commas '^2 passed, 0 failed, 0 skipped' \
+	env OUT="$work" CONTROL= tests/harness/run.sh args "$kernel" "$initrd" \
+	'pinkit.run=--filter smoke/*,none/anon-4k/pinned-rw/cpu-write-rdma-read'
+# The recorded QEMU command boots the same guest again, as is.
+expect ok qemu-cmd-reruns 'PINKIT-RESULT rc=0' \
+	bash -c "timeout 300 '$work/args/qemu-cmd' >/dev/null 2>&1; cat '$work/args/console.log'"
 expect fail guest-no-verdict 'no verdict: the guest stopped without reporting a result' \
-	env OUT="$work" CONTROL= tests/vm/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
+	env OUT="$work" CONTROL= tests/harness/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
 
 # A WARNING in an otherwise complete, passing run still fails it.
 mkdir -p "$work/warn/results"
 printf 'KTAP version 1\n1..1\nok 1 a/b\n' > "$work/warn/results/ktap"
 echo 0 > "$work/warn/results/rc"
+echo "a self-test" > "$work/warn/results/plugin-skipped"
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
 expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
-	tests/vm/verdict.sh "$work/warn" warn
+	tests/harness/verdict.sh "$work/warn" warn
 
 # A control pass that sees no corruption means the checker is blind: the
 # run fails although every case of both passes "passed".
@@ -134,9 +150,41 @@ mkdir -p "$work/blind/results/control"
 printf 'KTAP version 1\n1..1\nok 1 clear-refs/anon-4k/pinned-rw/cpu-write-rdma-read\n' |
 	tee "$work/blind/results/ktap" > "$work/blind/results/control/ktap"
 echo 0 | tee "$work/blind/results/rc" > "$work/blind/results/control/rc"
+echo "a self-test" > "$work/blind/results/plugin-skipped"
 : > "$work/blind/console.txt"
 expect fail control-blind 'with legacy_cow on, no clear-refs case reported corruption' \
-	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/vm/verdict.sh "$work/blind" blind
+	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/harness/verdict.sh "$work/blind" blind
+
+# A control pass whose only failures are transport errors (an error
+# completion, a timeout) saw no corruption: the checker proved nothing and
+# the run fails, whatever words the error text contains.
+mkdir -p "$work/transport/results/control"
+printf 'KTAP version 1\n1..1\nok 1 clear-refs/anon-4k/pinned-rw/cpu-write-rdma-read\n' \
+	> "$work/transport/results/ktap"
+printf '%s\n' 'KTAP version 1' '1..2' \
+	'# after clear_refs 4: an RDMA READ: work completion IBV_WC_RETRY_EXC_ERR (local and remote PSNs differ)' \
+	'not ok 1 clear-refs/anon-4k/pinned-rw/cpu-write-rdma-read' \
+	'# timed out after 60 s: the case process was killed (the bytes read so far differ from nothing)' \
+	'not ok 2 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read' > "$work/transport/results/control/ktap"
+echo 0 > "$work/transport/results/rc"
+echo "a self-test" > "$work/transport/results/plugin-skipped"
+echo 1 > "$work/transport/results/control/rc"
+: > "$work/transport/console.txt"
+expect fail control-transport-errors-only 'with legacy_cow on, no clear-refs case reported corruption' \
+	env CONTROL=legacy_cow CONTROL_GROUPS=clear-refs tests/harness/verdict.sh "$work/transport" transport
+
+# make repeat: three passes of one boot; a case that passed twice and
+# failed once changed its verdict and must be named, and passes that agree
+# must give an identical verdict.
+mkdir -p "$work/rep/repeat/2" "$work/rep/repeat/3" "$work/same/repeat/2"
+for d in "$work/rep" "$work/rep/repeat/2" "$work/same" "$work/same/repeat/2"; do
+	printf 'KTAP version 1\n1..2\nok 1 a/x\nok 2 b/y # SKIP no y\n' > "$d/ktap"
+done
+printf 'KTAP version 1\n1..2\nnot ok 1 a/x\nok 2 b/y # SKIP no y\n' > "$work/rep/repeat/3/ktap"
+expect fail repeat-verdict-changed '^# a/x pass pass FAIL$' \
+	tests/harness/repeat-compare.sh "$work/rep" 3
+expect ok repeat-verdicts-identical '2 cases, the same verdict in all 2 passes' \
+	tests/harness/repeat-compare.sh "$work/same" 2
 
 echo "$pass passed, $fail failed, 0 skipped"
 [ $fail = 0 ]

@@ -74,19 +74,18 @@ static void complete(const CU_pTest test, const CU_pSuite suite,
 		st.pass++;
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
 	int (*const reg[])(void) = {
 		ut_register_pattern, ut_register_pagemap, ut_register_cases,
 		ut_register_filter, ut_register_report, ut_register_args,
-		ut_register_runner,
+		ut_register_runner, ut_register_layers, ut_register_toolkit,
+		ut_register_kinds,
 	};
 	unsigned int total = 0;
 	CU_pSuite s;
 	size_t i;
 
-	if (argc > 1 && !strcmp(argv[1], "--runner-selftest"))
-		return ut_runner_selftest();
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: CU_initialize_registry: %s\n",
 			CU_get_error_msg());

@@ -105,6 +105,59 @@ static void help(void)
 	CU_ASSERT_EQUAL(o.cmd, PK_CMD_HELP);
 }
 
+/* --kind-plugin repeats, works for list too, and has a limit. */
+static void kind_plugins(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "run", "--kind-plugin", "./a.so",
+				    "--kind-plugin=./b.so"), 0);
+	CU_ASSERT_EQUAL(o.nplugins, 2);
+	CU_ASSERT_STRING_EQUAL(o.plugins[0], "./a.so");
+	CU_ASSERT_STRING_EQUAL(o.plugins[1], "./b.so");
+	CU_ASSERT_EQUAL(PARSE(&o, err, "list", "--kind-plugin", "./a.so"), 0);
+	CU_ASSERT_EQUAL(o.nplugins, 1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--kind-plugin"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--kind-plugin", "1",
+			      "--kind-plugin", "2", "--kind-plugin", "3",
+			      "--kind-plugin", "4", "--kind-plugin", "5",
+			      "--kind-plugin", "6", "--kind-plugin", "7",
+			      "--kind-plugin", "8", "--kind-plugin", "9"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most 8 plugins"));
+}
+
+/* soak: the seed in any base, a time or a count bound, the writers. */
+static void soak_options(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "soak"), 0);
+	CU_ASSERT_EQUAL(o.cmd, PK_CMD_SOAK);
+	CU_ASSERT_FALSE(o.have_seed);
+	CU_ASSERT_FALSE(o.have_iterations);
+	CU_ASSERT_EQUAL(o.seconds, 60);
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "soak", "--seed", "0xdeadbeef",
+				    "--seconds=600", "--writers", "3",
+				    "--filter", "soak/anon-4k/*"), 0);
+	CU_ASSERT_TRUE(o.have_seed);
+	CU_ASSERT_EQUAL(o.seed, 0xdeadbeef);
+	CU_ASSERT_EQUAL(o.seconds, 600);
+	CU_ASSERT_EQUAL(o.writers, 3);
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "soak", "--iterations", "50"), 0);
+	CU_ASSERT_TRUE(o.have_iterations);
+	CU_ASSERT_EQUAL(o.iterations, 50);
+	/* one writer cannot race another; a seed is a number */
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--writers", "1"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--writers"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--seed", "x12"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--seed"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--seconds", "0"), -1);
+	/* soak's options belong to soak */
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--seed", "1"), -1);
+}
+
 static void usage_out(FILE *f, void *arg)
 {
 	(void)arg;
@@ -117,7 +170,8 @@ static void usage_text(void)
 	static const char *const opts[] = { "--filter", "--device", "--gid",
 					    "--iterations", "--junit",
 					    "--json", "pinkit list",
-					    "pinkit run" };
+					    "pinkit run", "pinkit soak",
+					    "--seed", "--seconds", "--writers" };
 	char *s = ut_capture(usage_out, NULL);
 	size_t i;
 
@@ -140,5 +194,7 @@ int ut_register_args(void)
 	UT_ADD(s, no_command);
 	UT_ADD(s, help);
 	UT_ADD(s, usage_text);
+	UT_ADD(s, kind_plugins);
+	UT_ADD(s, soak_options);
 	return 0;
 }

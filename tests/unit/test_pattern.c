@@ -101,29 +101,6 @@ static void compare_edges(void)
 	CU_ASSERT_EQUAL(m.pages, 1);
 }
 
-/* pk_pattern_check finds a difference beyond its internal chunk. */
-static void pattern_check_across_chunks(void)
-{
-	size_t len = 5 * 4096 + 123;
-	uint8_t *buf = malloc(len);
-	struct pk_mismatch m;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	pk_pattern_fill(buf, len, 11, 64);
-	CU_ASSERT_EQUAL(pk_pattern_check(buf, len, 11, 64, 4096, &m), 0);
-	buf[4 * 4096 + 7] ^= 0x40;
-	buf[len - 1] ^= 1;
-	CU_ASSERT_EQUAL(pk_pattern_check(buf, len, 11, 64, 4096, &m), 1);
-	CU_ASSERT_EQUAL(m.offset, 4 * 4096 + 7);
-	CU_ASSERT_EQUAL(m.expected, pk_pattern_byte(11, 64 + 4 * 4096 + 7));
-	CU_ASSERT_EQUAL(m.got, m.expected ^ 0x40);
-	CU_ASSERT_EQUAL(m.bytes, 2);
-	CU_ASSERT_EQUAL(m.pages, 2);
-	/* the wrong seed differs at offset 0 */
-	CU_ASSERT_EQUAL(pk_pattern_check(buf, len, 12, 64, 4096, &m), 1);
-	free(buf);
-}
-
 int ut_register_pattern(void)
 {
 	CU_pSuite s = CU_add_suite("pattern", NULL, NULL);
@@ -137,6 +114,5 @@ int ut_register_pattern(void)
 	UT_ADD(s, compare_equal_is_zero);
 	UT_ADD(s, compare_reports_first_offset);
 	UT_ADD(s, compare_edges);
-	UT_ADD(s, pattern_check_across_chunks);
 	return 0;
 }

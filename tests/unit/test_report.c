@@ -15,6 +15,7 @@ static void setup(void)
 	pk_result_init(&res[1]);
 	pk_fail(&res[1], "first differing offset 0x1000 <page 1> & \"x\"");
 	pk_diag(&res[1], "pages 16, PFN changed 1");
+	pk_diag(&res[1], "control bytes \x01\x1b and ]]> in a diagnostic");
 	res[1].seconds = 0.5;
 	pk_result_init(&res[2]);
 	pk_skip(&res[2], "device has no ODP caps");
@@ -73,6 +74,7 @@ static void ktap_fail(void)
 	CU_ASSERT_STRING_EQUAL(s,
 		"# first differing offset 0x1000 <page 1> & \"x\"\n"
 		"# pages 16, PFN changed 1\n"
+		"# control bytes \x01\x1b and ]]> in a diagnostic\n"
 		"not ok 7 g2/b\n");
 	free(s);
 }
@@ -124,6 +126,81 @@ static void junit_xml(void)
 	free(s);
 }
 
+/*
+ * Feed @doc to a python3 parser that runs @check on it; 0 when it parsed
+ * and every assertion held, 1 when not, -1 without python3 (a skip).
+ */
+static int parse_with_python(const char *doc, const char *check)
+{
+	char cmd[2048];
+	FILE *p;
+	int st;
+
+	if (system("python3 -c '' >/dev/null 2>&1"))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "python3 -c '%s' >&2", check);
+	fflush(NULL);
+	p = popen(cmd, "w");
+	if (!p)
+		return 1;
+	fputs(doc, p);
+	st = pclose(p);
+	return st == 0 ? 0 : 1;
+}
+
+/* Write the test report with @writer and have python3 run @check on it. */
+static void check_document(void (*writer)(FILE *f, void *arg),
+			   const char *check, const char *what)
+{
+	char *s;
+	int ret;
+
+	setup();
+	s = ut_capture(writer, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	ret = parse_with_python(s, check);
+	if (ret < 0)
+		ut_skip("no python3 to parse the %s with", what);
+	else
+		CU_ASSERT_EQUAL(ret, 0);
+	free(s);
+}
+
+/* The JUnit document is well-formed XML with the counts a reader sums. */
+static void junit_parses(void)
+{
+	static const char check[] =
+		"import sys, xml.etree.ElementTree as E\n"
+		"r = E.parse(sys.stdin).getroot()\n"
+		"assert r.tag == \"testsuites\", r.tag\n"
+		"assert (r.get(\"tests\"), r.get(\"failures\"), r.get(\"skipped\")) == (\"3\", \"1\", \"1\")\n"
+		"c = r.findall(\"testsuite/testcase\")\n"
+		"assert [x.get(\"name\") for x in c] == [\"g1/a\", \"g1/c\", \"g2/b\"], c\n"
+		"assert len(r.findall(\".//failure\")) == 1 and len(r.findall(\".//skipped\")) == 1\n"
+		"assert \"control bytes\" in r.find(\".//failure\").text\n";
+
+	check_document(junit_all, check, "JUnit XML");
+}
+
+static void json_all(FILE *f, void *arg)
+{
+	(void)arg;
+	pk_json_write(f, ent, 3, 1.5);
+}
+
+/* The JSON document parses and holds every case with its status. */
+static void json_parses(void)
+{
+	static const char check[] =
+		"import sys, json\n"
+		"d = json.load(sys.stdin)\n"
+		"assert (d[\"passed\"], d[\"failed\"], d[\"skipped\"]) == (1, 1, 1), d\n"
+		"assert [(c[\"name\"], c[\"status\"]) for c in d[\"cases\"]] == [(\"g1/a\", \"pass\"), (\"g2/b\", \"fail\"), (\"g1/c\", \"skip\")]\n"
+		"assert \"\\x01\" in d[\"cases\"][1][\"diag\"]\n";
+
+	check_document(json_all, check, "JSON");
+}
+
 static void escape_xml(FILE *f, void *arg)
 {
 	pk_xml_escape(f, arg);
@@ -144,12 +221,6 @@ static void escaping(void)
 	s = ut_capture(escape_json, "q\"b\\n\nt\t\x02");
 	CU_ASSERT_STRING_EQUAL(s, "\"q\\\"b\\\\n\\nt\\t\\u0002\"");
 	free(s);
-}
-
-static void json_all(FILE *f, void *arg)
-{
-	(void)arg;
-	pk_json_write(f, ent, 3, 1.5);
 }
 
 static void json_doc(void)
@@ -227,8 +298,10 @@ int ut_register_report(void)
 	UT_ADD(s, ktap_fail);
 	UT_ADD(s, ktap_skip);
 	UT_ADD(s, junit_xml);
+	UT_ADD(s, junit_parses);
 	UT_ADD(s, escaping);
 	UT_ADD(s, json_doc);
+	UT_ADD(s, json_parses);
 	UT_ADD(s, table_and_summary);
 	UT_ADD(s, result_rules);
 	return 0;

@@ -21,9 +21,9 @@ int ut_register_filter(void);
 int ut_register_report(void);
 int ut_register_args(void);
 int ut_register_runner(void);
-
-/* pk_suite_run in a process of its own (main.c --runner-selftest). */
-int ut_runner_selftest(void);
+int ut_register_layers(void);
+int ut_register_toolkit(void);
+int ut_register_kinds(void);
 
 /* Run @fn(f) against an in-memory stream; the text is returned (free it). */
 char *ut_capture(void (*fn)(FILE *f, void *arg), void *arg);

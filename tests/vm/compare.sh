@@ -3,11 +3,14 @@
 # Debian's stock kernel, on the patched kernel, and on the patched kernel
 # with the negative-control switch on (same boot as the patched column).
 # Rows where stock and patched differ come first, then rows that fail only
-# with the switch on, then the rest.  Runs `make stock` and
-# `make run` (their own verdicts are kept in OUT/); the table goes to
-# stdout and to OUT/compare-VER.txt.
+# with the switch on, then the rest; the series' kernel selftests are rows
+# too (kselftest/...).  Runs `make run` and `make stock` (their own verdicts
+# are kept in OUT/; RERUN=0 reuses the last ones); the table goes to stdout
+# and to OUT/compare-VER.txt.  Exit 1 if a case passes on stock and fails
+# patched.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
+. "$PINKIT_ROOT/tests/harness/ktap.sh"
 ver=$1
 out=${OUT:-$PINKIT_ROOT/out}
 cd "$PINKIT_ROOT"
@@ -15,25 +18,26 @@ mkdir -p "$out"
 
 # The patched run first: it builds the series' kernel selftests, which the
 # stock run then runs as well.
-make -s run KVER="$ver" >"$out/compare-run.log" 2>&1
-make -s stock KVER="$ver" >"$out/compare-stock.log" 2>&1
-stock=$out/stock-$ver/results/ktap
-patched=$out/run-$ver/results/ktap
+if [ "${RERUN:-1}" != 0 ]; then
+	make -s run KVER="$ver" >"$out/compare-run.log" 2>&1
+	make -s stock KVER="$ver" >"$out/compare-stock.log" 2>&1
+fi
+# The runs' own KTAP (suite + kernel selftests + harness results); the
+# knob column is the control pass's suite KTAP.
+stock=$out/stock-$ver/ktap
+patched=$out/run-$ver/ktap
 knob=$out/run-$ver/results/control/ktap
 for f in "$stock" "$patched" "$knob"; do
 	[ -f "$f" ] || die "no results in $f: see $out/compare-stock.log and $out/compare-run.log"
 done
 
-results()
-{
-	"$(dirname "$0")/ktap-results.sh" "$1"
-}
 
-join -a1 -e- -o 0,1.2,2.2 <(results "$patched") <(results "$stock") |
-	join -a1 -e- -o 0,1.2,1.3,2.2 - <(results "$knob") |
+join -a1 -e- -o 0,1.2,2.2 <(ktap_results "$patched") <(ktap_results "$stock") |
+	join -a1 -e- -o 0,1.2,1.3,2.2 - <(ktap_results "$knob") |
 	awk -v ver="$ver" '
 	{ row = sprintf("%-62s %-8s %-8s %-8s", $1, $3, $2, $4)
-	  if ($2 != $3) { fixed += ($3 == "FAIL" && $2 == "pass"); a[++na] = row }
+	  if ($2 != $3) { fixed += ($3 == "FAIL" && $2 == "pass")
+			  broke += ($3 == "pass" && $2 == "FAIL"); a[++na] = row }
 	  else if ($4 == "FAIL") b[++nb] = row
 	  else c[++nc] = row }
 	END {
@@ -42,5 +46,7 @@ join -a1 -e- -o 0,1.2,2.2 <(results "$patched") <(results "$stock") |
 		for (i = 1; i <= nb; i++) print b[i]
 		for (i = 1; i <= nc; i++) print c[i]
 		printf "%d cases: %d differ between stock and patched (%d fixed: stock FAIL, patched pass);", na + nb + nc, na, fixed
-		printf " %d more fail only with the knob on\n", nb
+		printf " %d more fail only with the knob on; %d pass on stock and fail patched\n", nb, broke
+		exit broke > 0
 	}' | tee "$out/compare-$ver.txt"
+exit "${PIPESTATUS[0]}"

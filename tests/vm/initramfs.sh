@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# initramfs.sh OUT [BINARY...] - pack busybox, /init, pinkit, ibv_devinfo,
-# the given binaries, the rxe verbs provider and iproute2's rdma, with their
+# initramfs.sh OUT [BINARY...] - pack busybox, /init (tests/harness/init.sh),
+# pinkit, the example kind plugin, ibv_devinfo, the given binaries, the rxe
+# verbs provider and iproute2's rdma, with their
 # shared-library closure,
 # into a gzipped cpio archive OUT.  EXTRA_ROOT=DIR adds DIR's contents (the
 # modules of a stock kernel).
@@ -16,7 +17,7 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,results,lib64}
 cp /bin/busybox "$root/bin/busybox"
 ldd /bin/busybox >/dev/null 2>&1 &&
 	die "/bin/busybox is not the static build; apt-get install busybox-static"
-cp "$(dirname "$0")/init.sh" "$root/init"
+cp "$PINKIT_ROOT/tests/harness/init.sh" "$root/init"
 chmod 755 "$root/init"
 
 provider=$(ls /usr/lib/x86_64-linux-gnu/libibverbs/librxe-rdmav*.so 2>/dev/null | head -n1)
@@ -39,6 +40,8 @@ install_bin()
 }
 
 install_bin /usr/bin/rdma /usr/bin/rdma
+# the example out-of-tree kind, for the plugin pass of a full run
+install_bin "$PINKIT_ROOT/userspace/build/examples/procmem-kind.so" /usr/lib/pinkit/procmem-kind.so
 install_bin "$provider" "$provider"
 for b in "$PINKIT_ROOT/userspace/build/pinkit" /usr/bin/ibv_devinfo "$@"; do
 	install_bin "$b" "/usr/bin/$(basename "$b")"

@@ -97,4 +97,4 @@ note "stock kernel $kver with $(wc -l < "$extra/list") modules"
 # version, run on the stock kernel too: they must fail there.
 kst=${OUT:-$PINKIT_ROOT/out}/bzImage-$ver-default.selftests.gz
 [ -f "$kst" ] || note "no kernel selftests for $ver yet ($kst): 'make run KVER=$ver' builds them"
-KSELFTESTS=$kst CONTROL= "$(dirname "$0")/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
+KSELFTESTS=$kst CONTROL= "$PINKIT_ROOT/tests/harness/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"

@@ -17,9 +17,12 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "pinkit-kind.h"
+
 #define PK_NAME_MAX	160
 #define PK_MSG_MAX	256
 #define PK_DIAG_MAX	3072
+#define PK_PLUGINS_MAX	8
 
 /* ------------------------------------------------------------------ */
 /* Results                                                            */
@@ -85,9 +88,6 @@ struct pk_mismatch {
  */
 int pk_compare(const void *expect, const void *got, size_t len,
 	       size_t page_size, struct pk_mismatch *m);
-/* Compare @got against the pattern @seed at @base. */
-int pk_pattern_check(const void *got, size_t len, uint64_t seed, size_t base,
-		     size_t page_size, struct pk_mismatch *m);
 
 /* ------------------------------------------------------------------ */
 /* pagemap, kpageflags, smaps, vmstat                                 */
@@ -145,8 +145,6 @@ static inline bool pk_kpf_test(uint64_t flags, unsigned int bit)
  */
 size_t pk_count_shared_pfns(const uint64_t *pm, size_t n);
 
-/* Read the kpageflags word of @pfn; -1 with errno on error. */
-int pk_kpageflags_read(int fd, uint64_t pfn, uint64_t *flags);
 /*
  * kpageflags for the PFNs of @n pagemap entries (0 where not present),
  * one read per run of consecutive PFNs.
@@ -183,7 +181,6 @@ struct pk_vmstat {
 	bool have[PK_VM_NR];
 };
 
-const char *pk_vmstat_name(enum pk_vmstat_item i);
 int pk_vmstat_parse(FILE *f, struct pk_vmstat *s);
 int pk_vmstat_read(struct pk_vmstat *s);
 /* "thp_split_pmd +1 pswpout +16"; empty string when nothing moved. */
@@ -194,15 +191,12 @@ char *pk_vmstat_delta(const struct pk_vmstat *before,
 /* Case table                                                         */
 /* ------------------------------------------------------------------ */
 
-enum pk_kind {
-	PK_KIND_PINNED_RW,	/* LOCAL_WRITE|REMOTE_READ|REMOTE_WRITE|ATOMIC */
-	PK_KIND_PINNED_RO,	/* REMOTE_READ only */
-	PK_KIND_ODP,		/* IBV_ACCESS_ON_DEMAND, no page references */
-	PK_KIND_GUP_RO,		/* gup_test long-term R/O pin, read through it */
-	PK_KIND_HMM,		/* hmm_dmirror: software secondary MMU */
-	PK_KIND_NR,
-};
-
+/*
+ * The four dimensions of a case, each a const table in a file of its own:
+ * kinds (kinds.c, the ops of pinkit-kind.h), backings (backings.c),
+ * directions (directions.c) and disturbances (disturbances.c).  The rows
+ * (rows.c) multiply them.
+ */
 enum pk_backing {
 	PK_BACK_ANON_4K,	/* private anon, 4 KiB pages, THP disabled */
 	PK_BACK_ANON_THP,	/* private anon, PMD-mapped THP */
@@ -223,8 +217,20 @@ enum pk_dir {
 	PK_DIR_FETCH_ADD,
 	PK_DIR_CPU_WRITE_SEND,	/* the MR is the SEND source (lkey) */
 	PK_DIR_RECV_CPU_READ,	/* the MR is the RECV buffer (lkey) */
+	/* what a remote peer may send (hostile.c); the row "hostile" only */
+	PK_DIR_HOSTILE_WRAP,		/* address + length past 2^64 */
+	PK_DIR_HOSTILE_PAST_END,	/* a range crossing the MR's end */
+	PK_DIR_HOSTILE_BEFORE_START,	/* ... or its start */
+	PK_DIR_HOSTILE_BAD_RKEY,	/* an R_Key that is wrong */
+	PK_DIR_HOSTILE_DEREG_RKEY,	/* ... of a deregistered MR */
+	PK_DIR_HOSTILE_OTHER_PD,	/* ... of an MR in another PD */
+	PK_DIR_HOSTILE_ATOMIC_MISALIGNED,
+	PK_DIR_HOSTILE_ZERO_LEN,
+	PK_DIR_HOSTILE_MAX_LEN,		/* the port's max_msg_sz */
 	PK_DIR_NR,
 };
+
+#define PK_DIR_HOSTILE_FIRST	PK_DIR_HOSTILE_WRAP
 
 enum pk_disturb {
 	PK_DIST_NONE,
@@ -236,6 +242,7 @@ enum pk_disturb {
 	PK_DIST_MPROTECT,
 	PK_DIST_UFFD_WP,
 	PK_DIST_PAGEMAP_SCAN,
+	PK_DIST_UFFD_RWP,	/* uffd-rwp protect; the device writes first */
 	PK_DIST_KSM_MERGE,
 	PK_DIST_PAGEOUT,
 	PK_DIST_MIGRATE,
@@ -250,6 +257,71 @@ enum pk_disturb {
 };
 
 #define PK_BIT(x)	(1u << (x))
+
+struct pk_tc;
+struct pk_buf;
+
+/* Backings: the memory a device is attached to. */
+enum {
+	PK_BF_ALL_DIRS = 1 << 0,	/* every direction, not only the plain two */
+	PK_BF_NO_SOFT_DIRTY = 1 << 1,	/* no per-page soft-dirty (hugetlb) */
+	PK_BF_NO_TWIN = 1 << 2,		/* a twin would merge with it (KSM) */
+	PK_BF_ONE_PAGE = 1 << 3,	/* one huge page: half cannot be unmapped */
+};
+
+struct pk_backing_desc {
+	const char *name;
+	size_t len;
+	unsigned int flags;		/* PK_BF_* */
+	uint64_t uffd_features;		/* what uffd-wp needs beyond anon memory */
+	/* 0 done, 1 skipped, -1 failed (reason in t->r) */
+	int (*create)(struct pk_tc *t, struct pk_buf *b);
+};
+
+extern const struct pk_backing_desc pk_backings[PK_BACK_NR];
+
+/* Directions: the round that moves data once the memory is disturbed. */
+struct pk_dir_desc {
+	const char *name;
+	unsigned int flags;		/* PK_DIRF_* (pinkit-kind.h) */
+	bool plain;			/* runs on every backing */
+	int (*round)(struct pk_tc *t);	/* 0, or -1 when it could not run */
+};
+
+extern const struct pk_dir_desc pk_dirs[PK_DIR_NR];
+
+/* Disturbances: what the kernel does to the memory under the device. */
+enum {
+	/* soft-dirty precision is checked right after it (clear_refs) */
+	PK_DF_CLEAR_REFS = 1 << 0,
+	/*
+	 * unmaps the upper half: not on a one-page backing, and a kind
+	 * without page references must report the hole by a remote access
+	 * error, which only verbs have
+	 */
+	PK_DF_HALF_UNMAP = 1 << 1,
+};
+
+struct pk_disturb_desc {
+	const char *name;		/* "clear_refs 4", used in messages */
+	unsigned int rounds;		/* disturbance + direction rounds */
+	unsigned int flags;		/* PK_DF_* */
+	unsigned int kind_needs;	/* PK_KF_* a kind must have */
+	/* 0 done, 1 skipped, -1 failed (reason in t->r) */
+	int (*begin)(struct pk_tc *t);
+	int (*end)(struct pk_tc *t);	/* after the round; may be NULL */
+};
+
+extern const struct pk_disturb_desc pk_disturbs[PK_DIST_NR];
+
+/* Kinds: the built-in table (kinds.c) and the ones plugins add. */
+size_t pk_kind_count(void);
+const struct pk_kind_ops *pk_kind_at(size_t i);
+const struct pk_kind_ops *pk_kind_find(const char *name);
+/* Add a kind after checking it; -1 with the reason in @err. */
+int pk_kind_register(const struct pk_kind_ops *k, char *err, size_t len);
+/* dlopen @path and register the kinds it exports; -1 with @err. */
+int pk_kind_plugin_load(const char *path, char *err, size_t len);
 
 /* Row flags: which observables a row asserts beyond coherence. */
 enum {
@@ -267,7 +339,9 @@ struct pk_row {
 	const char *name;	/* first component of the case name */
 	const char *invariant;	/* the sentence the row asserts */
 	enum pk_disturb disturb;
-	unsigned int kinds;	/* PK_BIT(enum pk_kind) */
+	/* the kinds it applies to: all PK_KF_* of @kind_has, none of @kind_lacks */
+	unsigned int kind_has;
+	unsigned int kind_lacks;
 	unsigned int backings;	/* PK_BIT(enum pk_backing) */
 	unsigned int dirs;	/* PK_BIT(enum pk_dir) */
 	unsigned int flags;
@@ -276,12 +350,12 @@ struct pk_row {
 struct pk_case {
 	char name[PK_NAME_MAX];
 	const struct pk_row *row;
-	enum pk_kind kind;
+	const struct pk_kind_ops *kind;
 	enum pk_backing backing;
 	enum pk_dir dir;
+	unsigned int xfer;	/* odp-xfer case (odp_xfer.c), 0: a row case */
 };
 
-const char *pk_kind_name(enum pk_kind k);
 const char *pk_backing_name(enum pk_backing b);
 const char *pk_dir_name(enum pk_dir d);
 const char *pk_disturb_name(enum pk_disturb d);
@@ -293,19 +367,29 @@ const char *pk_disturb_name(enum pk_disturb d);
 bool pk_dir_is_msg(enum pk_dir d);
 
 /* Is the combination meaningful (e.g. a read-only MR cannot be written)? */
-bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
-		    enum pk_disturb dist);
+bool pk_combo_valid(const struct pk_kind_ops *k, enum pk_backing b,
+		    enum pk_dir d, enum pk_disturb dist);
+/* Does @row apply to kind @k? */
+bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k);
 
-/* The suite's table (cases.c). */
+/* The suite's table (rows.c). */
 extern const struct pk_row pk_rows[];
 extern const size_t pk_nr_rows;
 
 /*
- * Expand @rows into @out (capacity @max, may be NULL to count).  Returns the
- * number of cases the table expands to.
+ * Expand @rows over every registered kind into @out (capacity @max, may be
+ * NULL to count).  Returns the number of cases the table expands to.
  */
 size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 		 struct pk_case *out, size_t max);
+/*
+ * The odp-xfer cases (transfer geometry, iova != address, requests outside
+ * the MR; odp_xfer.c) into @out like pk_expand(); pk_case_run() runs them.
+ */
+struct pk_env;
+size_t pk_odp_xfer_expand(struct pk_case *out, size_t max);
+void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
+		      struct pk_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Filter                                                             */
@@ -351,6 +435,7 @@ enum pk_cmd {
 	PK_CMD_NONE,
 	PK_CMD_LIST,
 	PK_CMD_RUN,
+	PK_CMD_SOAK,
 	PK_CMD_HELP,
 };
 
@@ -364,6 +449,14 @@ struct pk_opts {
 	bool json;
 	bool verbose;
 	unsigned int timeout;	/* per case, seconds */
+	const char *plugins[PK_PLUGINS_MAX];	/* --kind-plugin PATH.so */
+	unsigned int nplugins;
+	/* soak */
+	uint64_t seed;
+	bool have_seed;		/* --seed given; else drawn and printed */
+	bool have_iterations;	/* --iterations given: bound by count */
+	unsigned int seconds;	/* --seconds, the whole soak */
+	unsigned int writers;	/* --writers, 0: one per CPU */
 };
 
 /* Returns 0 on success, -1 with a message in @err on bad arguments. */
@@ -434,12 +527,6 @@ int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 void pk_vehicle_close(struct pk_vehicle *v);
 int pk_vehicle_reconnect(struct pk_vehicle *v, char *err, size_t errlen);
 
-struct pk_xfer {
-	size_t off;	/* offset in the MR under test */
-	size_t len;
-	size_t loff;	/* offset in the scratch buffer */
-};
-
 /* RDMA READ of MR[off..] into scratch[loff..] for each transfer. */
 int pk_rdma_read(struct pk_vehicle *v, struct ibv_mr *mr,
 		 const struct pk_xfer *x, size_t n, char *err, size_t errlen);
@@ -497,13 +584,13 @@ void pk_case_fork(const struct pk_case *c, const struct pk_env *env,
 
 
 /*
- * Register @cases as CUnit suites (one per row) and run them; KTAP result
- * lines go to @out through CUnit's handlers (the caller prints the header).  Results land in @res (n entries).
- * Returns 0, or -1 if CUnit itself failed.
+ * Run @cases in order with @fn; with @ktap, print each result's KTAP line
+ * to @out as it completes (the caller prints the header).  Results land
+ * in @res (n entries).
  */
-int pk_suite_run(const struct pk_case *cases, size_t n,
-		 const struct pk_env *env, pk_case_fn fn, FILE *out,
-		 bool ktap, struct pk_result *res);
+void pk_suite_run(const struct pk_case *cases, size_t n,
+		  const struct pk_env *env, pk_case_fn fn, FILE *out,
+		  bool ktap, struct pk_result *res);
 
 double pk_now(void);
 

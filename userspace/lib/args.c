@@ -9,9 +9,12 @@
 void pk_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s list [--filter GLOB]\n"
+		"usage: %s list [--filter GLOB] [--kind-plugin PATH.so]\n"
 		"       %s run [--filter GLOB] [--device DEV] [--gid N] [--iterations N]\n"
 		"              [--junit FILE] [--json] [--timeout SEC] [--verbose]\n"
+		"              [--kind-plugin PATH.so]\n"
+		"       %s soak [--seed N] [--seconds SEC | --iterations N] [--writers N]\n"
+		"              [--filter GLOB] [--device DEV] [--gid N]\n"
 		"\n"
 		"  list          print one case name per line\n"
 		"  run           run the cases; KTAP v1 on stdout, last line\n"
@@ -24,9 +27,17 @@ void pk_usage(FILE *f, const char *prog)
 		"  --json        print a JSON document instead of KTAP and the table\n"
 		"  --timeout SEC per-case time limit (default 30)\n"
 		"  --verbose     print the diagnostic lines of passing cases too\n"
+		"  soak          CPU writer threads, device traffic and every disturbance\n"
+		"                at once over each backing x kind (soak/BACKING/KIND)\n"
+		"  --seed N      the soak's schedule (printed; the same seed replays it)\n"
+		"  --seconds SEC the soak's length, shared by its cases (default 60)\n"
+		"  --iterations N  soak: disturbances per case instead of a time bound\n"
+		"  --writers N   soak: CPU writer threads (default one per CPU, >= 2)\n"
+		"  --kind-plugin PATH.so  add the device kinds a plugin exports\n"
+		"                (include/pinkit-kind.h); may be given %d times\n"
 		"\n"
 		"exit status: 0 nothing failed, 1 a case failed, 2 could not run\n",
-		prog, prog);
+		prog, prog, prog, PK_PLUGINS_MAX);
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -77,16 +88,19 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 	o->gid = -1;
 	o->iterations = 1;
 	o->timeout = 30;
+	o->seconds = 60;
 	err[0] = '\0';
 
 	if (argc < 2) {
-		snprintf(err, errlen, "missing command: expected 'list' or 'run'");
+		snprintf(err, errlen, "missing command: expected 'list', 'run' or 'soak'");
 		return -1;
 	}
 	if (!strcmp(argv[1], "list")) {
 		o->cmd = PK_CMD_LIST;
 	} else if (!strcmp(argv[1], "run")) {
 		o->cmd = PK_CMD_RUN;
+	} else if (!strcmp(argv[1], "soak")) {
+		o->cmd = PK_CMD_SOAK;
 	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 		   !strcmp(argv[1], "-h")) {
 		o->cmd = PK_CMD_HELP;
@@ -111,9 +125,20 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 			if (!v || !*v)
 				goto missing;
 			o->filter = v;
+		} else if (is_opt(a, "--kind-plugin")) {
+			v = opt_value(argc, argv, &i, "--kind-plugin");
+			if (!v || !*v)
+				goto missing;
+			if (o->nplugins == PK_PLUGINS_MAX) {
+				snprintf(err, errlen,
+					 "--kind-plugin '%s': at most %d plugins",
+					 v, PK_PLUGINS_MAX);
+				return -1;
+			}
+			o->plugins[o->nplugins++] = v;
 		} else if (o->cmd == PK_CMD_LIST) {
 			snprintf(err, errlen,
-				 "'%s' is not an option of 'list' (only --filter)",
+				 "'%s' is not an option of 'list' (only --filter and --kind-plugin)",
 				 a);
 			return -1;
 		} else if (is_opt(a, "--device")) {
@@ -143,6 +168,44 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 				return -1;
 			}
 			o->iterations = (unsigned int)n;
+			o->have_iterations = true;
+		} else if (o->cmd == PK_CMD_SOAK && is_opt(a, "--seed")) {
+			char *end;
+
+			v = opt_value(argc, argv, &i, "--seed");
+			if (!v || !*v)
+				goto missing;
+			errno = 0;
+			o->seed = strtoull(v, &end, 0);
+			if (errno || *end || *v == '-') {
+				snprintf(err, errlen,
+					 "--seed '%s': expected a number (0x... for hex)",
+					 v);
+				return -1;
+			}
+			o->have_seed = true;
+		} else if (o->cmd == PK_CMD_SOAK && is_opt(a, "--seconds")) {
+			v = opt_value(argc, argv, &i, "--seconds");
+			if (!v)
+				goto missing;
+			if (parse_uint(v, 86400, &n) || !n) {
+				snprintf(err, errlen,
+					 "--seconds '%s': expected seconds 1..86400",
+					 v);
+				return -1;
+			}
+			o->seconds = (unsigned int)n;
+		} else if (o->cmd == PK_CMD_SOAK && is_opt(a, "--writers")) {
+			v = opt_value(argc, argv, &i, "--writers");
+			if (!v)
+				goto missing;
+			if (parse_uint(v, 8, &n) || n < 2) {
+				snprintf(err, errlen,
+					 "--writers '%s': expected 2..8 CPU writer threads",
+					 v);
+				return -1;
+			}
+			o->writers = (unsigned int)n;
 		} else if (is_opt(a, "--timeout")) {
 			v = opt_value(argc, argv, &i, "--timeout");
 			if (!v)

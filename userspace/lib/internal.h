@@ -1,17 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Pieces shared by the case body, the backings and the disturbances. */
+/*
+ * The state of one case and the toolkit (toolkit.c) that the backings,
+ * kinds, directions and disturbances share.  The units form layers, lowest
+ * first; a unit calls only units below it (tests/unit checks with nm):
+ *
+ *   result pattern pagemap filter report args verbs
+ *   toolkit                     probes, expectations, checks, sysfs
+ *   kind_* backings directions disturbances
+ *   kinds rows plugin           the tables that name them
+ *   case_run runner             one case, the suite loop
+ *
+ * The toolkit reaches the device only through t->kd.ops.
+ */
 #ifndef PINKIT_INTERNAL_H
 #define PINKIT_INTERNAL_H
 
+#include <linux/userfaultfd.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 
 #include "pinkit.h"
+
+/* uapi the C library's or the kernel's headers may lack */
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
+#endif
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#endif
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
+#endif
 
 #define PK_ERR_MAX	512
 #define PK_PROBES_MAX	32
 
 struct pk_buf {
-	enum pk_backing backing;
+	const struct pk_backing_desc *desc;
 	uint8_t *addr;		/* region under test */
 	size_t len;
 	void *map;		/* whole mapping, for munmap */
@@ -24,8 +55,9 @@ struct pk_buf {
 struct pk_tc {
 	const struct pk_case *c;
 	const struct pk_env *env;
+	const struct pk_disturb_desc *dist;
 	struct pk_result *r;
-	struct pk_vehicle v;
+	struct pk_kind_dev kd;	/* the device: ops, scratch, errors */
 	struct pk_buf b;
 	/*
 	 * The twin: the same backing with the same history but no device.
@@ -34,16 +66,6 @@ struct pk_tc {
 	struct pk_buf twin;
 	bool have_twin;
 	uint64_t *pm_twin;
-	struct ibv_mr *mr;
-	/*
-	 * SEND/RECV directions: the device reads the MR by a SEND out of
-	 * it and writes it by a RECV into it, for the whole case.
-	 */
-	bool msg;
-	uint8_t *scratch;	/* device side: probe i at i * page */
-	int dev_fd;		/* gup_test or hmm_dmirror */
-	uint8_t *gup_buf;	/* PIN_LONGTERM_TEST_READ copies everything */
-	bool gup_pinned;
 	size_t page;
 	size_t npages;
 	uint8_t *expect;	/* what both the CPU and the device must see */
@@ -68,40 +90,13 @@ struct pk_tc {
 	char err[PK_ERR_MAX];
 };
 
-/* mem.c */
-size_t pk_backing_len(enum pk_backing b);
-/*
- * Map @b as the case's backing and give it the initial content of @expect
- * (the caller fills it; KSM makes it page-periodic).  Returns 0, 1 when
- * skipped (reason in t->r) or -1 when failed (reason in t->r).
- */
-int pk_buf_create(struct pk_tc *t, struct pk_buf *b);
-void pk_buf_destroy(struct pk_buf *b);
+/* toolkit.c: files */
 int pk_write_file(const char *path, const char *val, char *err, size_t len);
 int pk_read_file(const char *path, char *buf, size_t len);
-/* Let ksmd run until @done returns true or @secs pass. */
-bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs);
-size_t pk_count_kpf(struct pk_tc *t, const struct pk_buf *b, unsigned int bit);
-/* Pages of the buffer that share their PFN with another (KSM merged). */
-size_t pk_count_merged(struct pk_tc *t);
 
-/* device.c: attach 0 ok, 1 skipped, -1 failed; I/O 0 or -1 (t->err) */
-bool pk_kind_is_rdma(enum pk_kind k);
-bool pk_kind_holds_no_ref(enum pk_kind k);
-const char *pk_device_read_name(const struct pk_tc *t);
-const char *pk_device_write_name(const struct pk_tc *t);
-int pk_device_attach(struct pk_tc *t);
-void pk_device_detach(struct pk_tc *t);
-int pk_device_read(struct pk_tc *t, const struct pk_xfer *x, size_t n);
-int pk_device_write(struct pk_tc *t, const struct pk_xfer *x, size_t n);
-int pk_device_fadd(struct pk_tc *t, size_t off, uint64_t add, uint64_t *old);
-
-/* disturb.c: 0 ok, 1 skipped (reason in t->r), -1 failed */
-int pk_disturb_begin(struct pk_tc *t, unsigned int round);
-int pk_disturb_end(struct pk_tc *t, unsigned int round);
-void pk_disturb_cleanup(struct pk_tc *t);
-
-/* case.c */
+/* toolkit.c: probe pages and expectations */
+/* Pick the probe pages of a buffer of t->npages pages; -1 out of memory. */
+int pk_probes_init(struct pk_tc *t);
 const char *pk_when(const struct pk_tc *t);
 int pk_pagemap_snapshot(struct pk_tc *t, uint64_t *out);
 void pk_fill_probes(struct pk_tc *t, uint8_t *dst, uint64_t seed);
@@ -115,10 +110,35 @@ void pk_set_expect(struct pk_tc *t, uint64_t seed);
 void pk_cpu_write(struct pk_tc *t, uint64_t seed);
 int pk_compare_probes(struct pk_tc *t, const uint8_t *got, bool compact,
 		      struct pk_mismatch *m);
+/*
+ * A coherence break: fails the case (a control only notes it) and, for
+ * the first one, prints "first-diff: offset=0x..." - the only evidence of
+ * corruption the harness accepts.
+ */
 void pk_break(struct pk_tc *t, const char *what, const struct pk_mismatch *m);
 /* Compare the CPU / the device view with @expect; a break is recorded. */
 void pk_check_cpu(struct pk_tc *t, const char *what);
-/* -1 if the RDMA READ itself failed (recorded as a failure). */
+/* -1 if the device read itself failed (recorded as a failure). */
 int pk_check_device(struct pk_tc *t, const char *what);
+/* The device writes @expect into the probe pages selected by @sel. */
+int pk_device_write_probes(struct pk_tc *t, const uint8_t *sel);
+
+/* toolkit.c: page state */
+size_t pk_count_kpf(struct pk_tc *t, const struct pk_buf *b, unsigned int bit);
+/* Pages of the buffer that share their PFN with another (KSM merged). */
+size_t pk_count_merged(struct pk_tc *t);
+/*
+ * Let ksmd run flat out until @done returns true or @secs pass; the KSM
+ * knobs are restored after.  Returns whether @done became true.
+ */
+bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs);
+
+/* hostile.c: the round of the PK_DIR_HOSTILE_* directions */
+int pk_hostile_round(struct pk_tc *t);
+
+/* backings.c: unmap a buffer pk_backings[].create() made */
+void pk_buf_destroy(struct pk_buf *b);
+/* disturbances.c: stop a fork child, close a userfaultfd */
+void pk_disturb_cleanup(struct pk_tc *t);
 
 #endif

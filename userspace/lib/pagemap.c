@@ -77,18 +77,6 @@ size_t pk_count_shared_pfns(const uint64_t *pm, size_t n)
 	return shared;
 }
 
-int pk_kpageflags_read(int fd, uint64_t pfn, uint64_t *flags)
-{
-	ssize_t n = pread(fd, flags, sizeof(*flags),
-			  (off_t)(pfn * sizeof(uint64_t)));
-
-	if (n == (ssize_t)sizeof(*flags))
-		return 0;
-	if (n >= 0)
-		errno = EIO;
-	return -1;
-}
-
 int pk_kpageflags_read_many(int fd, const uint64_t *pm, size_t n,
 			    uint64_t *flags)
 {
@@ -217,11 +205,6 @@ static const char *const vmstat_names[PK_VM_NR] = {
 	[PK_VM_COW_KSM] = "cow_ksm",
 	[PK_VM_COMPACT_STALL] = "compact_stall",
 };
-
-const char *pk_vmstat_name(enum pk_vmstat_item i)
-{
-	return i < PK_VM_NR ? vmstat_names[i] : "?";
-}
 
 int pk_vmstat_parse(FILE *f, struct pk_vmstat *s)
 {

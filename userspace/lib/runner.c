@@ -2,8 +2,7 @@
 /*
  * Running cases: every case runs in a forked child that opens its own
  * device context, so a crash, a hang or a wedged QP loses only that case.
- * The cases are registered as CUnit tests (one suite per table row) and
- * CUnit's start/complete handlers print the KTAP lines.
+ * pk_suite_run() walks the cases and prints a KTAP line per result.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,9 +12,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <CUnit/CUnit.h>
-#include <CUnit/TestRun.h>
 
 #include "pinkit.h"
 
@@ -143,106 +139,22 @@ void pk_fork_run(const struct pk_case *c, const struct pk_env *env,
 	r->seconds = pk_now() - t0;
 }
 
-/* State shared with the CUnit callbacks, which take no user pointer. */
-static struct {
-	const struct pk_case *cases;
-	size_t n;
-	const struct pk_env *env;
-	pk_case_fn fn;
-	FILE *out;
-	bool ktap;
-	struct pk_result *res;
-	CU_pTest *tests;
-	size_t cur;
-} run;
-
-static void test_start(const CU_pTest test, const CU_pSuite suite)
+/*
+ * The suite loop, kselftest style: the cases in table order, one KTAP line
+ * each as soon as it is known, so a console shows progress and a crash of
+ * the runner itself still leaves every finished result behind.
+ */
+void pk_suite_run(const struct pk_case *cases, size_t n,
+		  const struct pk_env *env, pk_case_fn fn, FILE *out,
+		  bool ktap, struct pk_result *res)
 {
 	size_t i;
 
-	(void)suite;
-	/* CUnit runs tests in registration order; look it up anyway */
-	for (i = 0; i < run.n; i++) {
-		if (run.tests[(run.cur + i) % run.n] == test) {
-			run.cur = (run.cur + i) % run.n;
-			return;
-		}
-	}
-}
-
-static void case_test(void)
-{
-	const struct pk_case *c = &run.cases[run.cur];
-	struct pk_result *r = &run.res[run.cur];
-
-	run.fn(c, run.env, r);
-	if (r->status == PK_FAIL)
-		CU_assertImplementation(CU_FALSE, 0,
-					r->reason[0] ? r->reason : "failed",
-					c->name, "", CU_FALSE);
-}
-
-static void test_complete(const CU_pTest test, const CU_pSuite suite,
-			  const CU_pFailureRecord failure)
-{
-	struct pk_result *r = &run.res[run.cur];
-
-	(void)test;
-	(void)suite;
-	/* CUnit has no skip: a skip is a test without failures we marked */
-	if (failure && r->status != PK_FAIL)
-		pk_fail(r, "CUnit assertion failed: %s",
-			failure->strCondition ? failure->strCondition : "?");
-	if (run.ktap)
-		pk_ktap_result(run.out, run.cur + 1, run.cases[run.cur].name,
-			       r, run.env->verbose);
-	run.cur++;
-}
-
-int pk_suite_run(const struct pk_case *cases, size_t n,
-		 const struct pk_env *env, pk_case_fn fn, FILE *out,
-		 bool ktap, struct pk_result *res)
-{
-	CU_pSuite suite = NULL;
-	const char *group = NULL;
-	size_t i;
-	int ret = -1;
-
-	memset(&run, 0, sizeof(run));
-	run.tests = calloc(n ? n : 1, sizeof(*run.tests));
-	if (!run.tests)
-		return -1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		goto out_free;
 	for (i = 0; i < n; i++) {
-		const char *g = cases[i].row->name;
-
-		if (!group || strcmp(group, g)) {
-			suite = CU_add_suite(g, NULL, NULL);
-			if (!suite)
-				goto out_reg;
-			group = g;
-		}
-		run.tests[i] = CU_add_test(suite, cases[i].name, case_test);
-		if (!run.tests[i])
-			goto out_reg;
 		pk_result_init(&res[i]);
+		fn(&cases[i], env, &res[i]);
+		if (ktap)
+			pk_ktap_result(out, i + 1, cases[i].name, &res[i],
+				       env->verbose);
 	}
-	run.cases = cases;
-	run.n = n;
-	run.env = env;
-	run.fn = fn;
-	run.out = out;
-	run.ktap = ktap;
-	run.res = res;
-	CU_set_test_start_handler(test_start);
-	CU_set_test_complete_handler(test_complete);
-	if (CU_run_all_tests() == CUE_SUCCESS)
-		ret = 0;
-out_reg:
-	CU_cleanup_registry();
-out_free:
-	free(run.tests);
-	run.tests = NULL;
-	return ret;
 }

@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pinkit.h"
+#include <inttypes.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pinkit-soak.h"
 
 static int cmd_list(const struct pk_case *cases, size_t n,
 		    const struct pk_opts *o)
@@ -21,6 +25,40 @@ static int cmd_list(const struct pk_case *cases, size_t n,
 	return fflush(stdout) ? 2 : 0;
 }
 
+/*
+ * Open the RDMA device into @env only when a selected case uses verbs,
+ * and allocate @n results and report entries.  Returns -1 (the message
+ * printed, nothing allocated), 0 no device needed, 1 probed.
+ */
+static int run_setup(const struct pk_case *sel, size_t n,
+		     const struct pk_opts *o, struct pk_env *env,
+		     struct pk_result **res, struct pk_report_entry **ent,
+		     const char *prog)
+{
+	char err[512];
+	bool verbs = false;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		verbs |= !!(sel[i].kind->flags & PK_KF_VERBS);
+	if (verbs &&
+	    pk_dev_probe(o->device, o->gid, &env->dev, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return -1;
+	}
+	*res = calloc(n, sizeof(**res));
+	*ent = calloc(n, sizeof(**ent));
+	if (!*res || !*ent) {
+		fprintf(stderr, "%s: out of memory for %zu results\n", prog, n);
+		free(*res);
+		free(*ent);
+		*res = NULL;
+		*ent = NULL;
+		return -1;
+	}
+	return verbs;
+}
+
 static int cmd_run(const struct pk_case *all, size_t nall,
 		   const struct pk_opts *o, const char *prog)
 {
@@ -28,10 +66,10 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 	struct pk_result *res = NULL;
 	struct pk_case *sel = NULL;
 	struct pk_env env;
-	char err[512];
 	size_t i, n = 0, pass, fail, skip;
 	double t0 = pk_now(), secs;
 	FILE *junit = NULL;
+	bool need_rdma = false;
 	int ret = 2;
 
 	memset(&env, 0, sizeof(env));
@@ -63,29 +101,24 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 		}
 	}
 
-	if (pk_dev_probe(o->device, o->gid, &env.dev, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+	ret = run_setup(sel, n, o, &env, &res, &ent, prog);
+	if (ret < 0) {
+		ret = 2;
 		goto out_junit;
 	}
-
-	res = calloc(n, sizeof(*res));
-	ent = calloc(n, sizeof(*ent));
-	if (!res || !ent) {
-		fprintf(stderr, "%s: out of memory for %zu results\n", prog, n);
-		goto out_junit;
-	}
+	need_rdma = ret;
+	ret = 2;
 	if (!o->json) {
 		pk_ktap_header(stdout, n);
-		printf("# pinkit: device %s port %u gid %d (%s), %s\n",
-		       env.dev.name, env.dev.port, env.dev.gid_index,
-		       env.dev.gid_str,
-		       env.dev.odp ? "ODP capable" : "no ODP");
+		if (need_rdma)
+			printf("# pinkit: device %s port %u gid %d (%s), %s\n",
+			       env.dev.name, env.dev.port, env.dev.gid_index,
+			       env.dev.gid_str,
+			       env.dev.odp ? "ODP capable" : "no ODP");
+		else
+			printf("# pinkit: no selected case uses an RDMA device\n");
 	}
-	if (pk_suite_run(sel, n, &env, pk_case_fork, stdout, !o->json, res)) {
-		fprintf(stderr, "%s: the CUnit registry could not be set up (out of memory?)\n",
-			prog);
-		goto out_junit;
-	}
+	pk_suite_run(sel, n, &env, pk_case_fork, stdout, !o->json, res);
 	secs = pk_now() - t0;
 
 	for (i = 0; i < n; i++) {
@@ -123,13 +156,125 @@ out_sel:
 	return ret;
 }
 
+/* The backings the soak covers, in its order. */
+static const enum pk_backing soak_backings[] = {
+	PK_BACK_ANON_4K, PK_BACK_ANON_THP, PK_BACK_ANON_THP_PTE,
+	PK_BACK_ANON_MTHP, PK_BACK_MEMFD_SHARED, PK_BACK_HUGETLB_2M,
+};
+
+#define NR_SOAK_BACKINGS	(sizeof(soak_backings) / sizeof(soak_backings[0]))
+
+/* FNV-1a: a case's schedule depends on its name, not on the filter. */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+static int cmd_soak(const struct pk_opts *o, const char *prog)
+{
+	struct pk_case *sel = NULL;
+	struct pk_report_entry *ent = NULL;
+	struct pk_result *res = NULL;
+	struct pk_soak_totals tot;
+	struct pk_soak_opts so;
+	struct pk_env env;
+	size_t i, k, n = 0, nkinds = pk_kind_count(), pass, fail, skip;
+	double deadline;
+	bool need_rdma = false;
+	int ret = 2;
+
+	memset(&env, 0, sizeof(env));
+	memset(&tot, 0, sizeof(tot));
+	env.iterations = 1;
+	env.timeout = o->timeout;
+	env.verbose = true;
+	memset(&so, 0, sizeof(so));
+	so.seed = o->have_seed ? o->seed :
+		  name_hash("seed") ^ ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
+	so.seconds = o->seconds;
+	so.iterations = o->have_iterations ? o->iterations : 0;
+	so.writers = o->writers;
+
+	sel = calloc(NR_SOAK_BACKINGS * (nkinds ? nkinds : 1), sizeof(*sel));
+	if (!sel) {
+		fprintf(stderr, "%s: out of memory selecting soak cases\n", prog);
+		return 2;
+	}
+	for (i = 0; i < NR_SOAK_BACKINGS; i++) {
+		for (k = 0; k < nkinds; k++) {
+			struct pk_case *c = &sel[n];
+
+			c->kind = pk_kind_at(k);
+			c->backing = soak_backings[i];
+			snprintf(c->name, sizeof(c->name), "soak/%s/%s",
+				 pk_backing_name(c->backing), c->kind->name);
+			if (pk_filter_match(o->filter, c->name))
+				n++;
+		}
+	}
+	if (!n) {
+		fprintf(stderr, "%s: --filter '%s' selects no soak case (soak/BACKING/KIND)\n",
+			prog, o->filter ? o->filter : "");
+		goto out_sel;
+	}
+	ret = run_setup(sel, n, o, &env, &res, &ent, prog);
+	if (ret < 0) {
+		ret = 2;
+		goto out_sel;
+	}
+	need_rdma = ret;
+
+	pk_ktap_header(stdout, n);
+	printf("# soak: seed=0x%016" PRIx64 " (replay: %s soak --seed 0x%016" PRIx64 "%s%s), %s %u, %ld CPUs%s%s\n",
+	       so.seed, prog, so.seed, o->filter ? " --filter " : "",
+	       o->filter ? o->filter : "",
+	       so.iterations ? "disturbances per case" : "seconds",
+	       so.iterations ? so.iterations : so.seconds,
+	       sysconf(_SC_NPROCESSORS_ONLN), need_rdma ? ", device " : "",
+	       need_rdma ? env.dev.name : "");
+	fflush(stdout);
+	deadline = pk_now() + so.seconds;
+	for (i = 0; i < n; i++) {
+		struct pk_soak_opts one = so;
+		double left = deadline - pk_now();
+		double t0 = pk_now();
+
+		/* the time left, shared by the cases still to run */
+		left = left / (double)(n - i);
+		if (left < 1)
+			left = 1;
+		one.seed = so.seed ^ name_hash(sel[i].name);
+		pk_result_init(&res[i]);
+		pk_soak_combo(&sel[i], &env, &one, left, &res[i], &tot);
+		res[i].seconds = pk_now() - t0;
+		pk_ktap_result(stdout, i + 1, sel[i].name, &res[i], true);
+		ent[i].name = sel[i].name;
+		ent[i].group = "soak";
+		ent[i].res = &res[i];
+	}
+	pk_soak_totals_write(stdout, &tot);
+	pk_count(ent, n, &pass, &fail, &skip);
+	pk_summary_write(stdout, ent, n);
+	ret = fail ? 1 : 0;
+	free(ent);
+	free(res);
+out_sel:
+	free(sel);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *prog = "pinkit";
 	struct pk_case *cases;
 	struct pk_opts o;
-	char err[256];
-	size_t n;
+	char err[512];
+	unsigned int i;
+	size_t n, nx;
 	int ret;
 
 	if (pk_parse_args(argc, argv, &o, err, sizeof(err))) {
@@ -142,15 +287,26 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	for (i = 0; i < o.nplugins; i++) {
+		if (pk_kind_plugin_load(o.plugins[i], err, sizeof(err))) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return 2;
+		}
+	}
 	n = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
-	cases = calloc(n ? n : 1, sizeof(*cases));
+	nx = pk_odp_xfer_expand(NULL, 0);
+	cases = calloc(n + nx ? n + nx : 1, sizeof(*cases));
 	if (!cases) {
-		fprintf(stderr, "%s: out of memory expanding %zu cases\n", prog, n);
+		fprintf(stderr, "%s: out of memory expanding %zu cases\n", prog,
+			n + nx);
 		return 2;
 	}
 	pk_expand(pk_rows, pk_nr_rows, cases, n);
+	n += pk_odp_xfer_expand(cases + n, nx);
 	if (o.cmd == PK_CMD_LIST)
 		ret = cmd_list(cases, n, &o);
+	else if (o.cmd == PK_CMD_SOAK)
+		ret = cmd_soak(&o, prog);
 	else
 		ret = cmd_run(cases, n, &o, prog);
 	free(cases);

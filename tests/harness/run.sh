@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# run.sh NAME BZIMAGE INITRD [KERNEL-ARGS...] - one guest run: boot, then
-# decide.  Results in $OUT/NAME (default out/NAME).  Exit 0 only when the
-# guest reported a complete run with no failure and a clean console.
+# run.sh NAME BZIMAGE INITRD [GUEST-ARG...] - one guest run: boot, then
+# decide (GUEST-ARGs: KEY=VALUE for the guest's /init, see init.sh).
+# Results in $OUT/NAME (default out/NAME).  Exit 0 only when the guest
+# reported a complete run with no failure and a clean console.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 name=$1 kernel=$2 initrd=$3

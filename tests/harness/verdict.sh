@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # verdict.sh OUTDIR NAME - decide a guest run: scan OUTDIR/console.txt for
-# kernel splats, check the suite's KTAP in OUTDIR/results/ for completeness,
-# check the negative-control pass (OUTDIR/results/control/) when CONTROL
-# names the kernel switch, then print the run's KTAP (OUTDIR/ktap), a short
-# table and "N passed, N failed, N skipped"; write OUTDIR/junit.xml and
-# OUTDIR/counts.  A run that could not decide is a failure, never a pass.
+# kernel splats, check every suite pass in OUTDIR/results/ for completeness
+# (the suite, the example kind plugin's pass in plugin/, the negative-
+# control pass in control/ when CONTROL names the kernel switch), then
+# print the run's KTAP (OUTDIR/ktap), a short table and "N passed, N
+# failed, N skipped"; write OUTDIR/junit.xml and OUTDIR/counts.  A run
+# that could not decide is a failure, never a pass.
 #
 # CONTROL_GROUPS: the case groups in which the control pass must show
-# corruption (a "differs" diagnostic on a failed case).
+# corruption: a failed case with a "# first-diff: offset=N" diagnostic,
+# which pinkit prints only when a data comparison found different bytes.
+# An error completion or a timeout is not corruption and does not count.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/ktap.sh"
 out=$1 name=$2
 con=$out/console.txt res=$out/results
 groups=${CONTROL_GROUPS:-clear-refs mprotect-ro-rw uffd-wp fork-parent-writes}
@@ -39,11 +43,8 @@ check_pass()
 		return
 	fi
 	rc=$(cat "$dir/rc" 2>/dev/null || echo '?')
-	read -r plan p f s < <(awk '
-		/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0 }
-		/^ok [0-9]+ / { if ($0 ~ /# SKIP/) s++; else p++ }
-		/^not ok [0-9]+ / { f++ }
-		END { printf "%d %d %d %d\n", plan, p, f, s }' "$dir/ktap")
+	plan=$(ktap_plan "$dir/ktap")
+	read -r p f s < <(ktap_counts "$dir/ktap")
 	got=$((p + f + s))
 	if [ "$rc" -ge 128 ] 2>/dev/null; then
 		errors+=("the suite crashed (killed by signal $((rc - 128)), after $got of $plan results) in the $label; stderr: $dir/stderr")
@@ -63,30 +64,30 @@ check_pass()
 # A group the filter (ARGS) left out entirely is a SKIP that says so.
 control_results()
 {
-	awk -v groups="$groups" -v ctl="$CONTROL" '
-	/^# / { diag = diag $0 "\n"; next }
-	/^(not )?ok [0-9]+ / {
-		c = ($1 == "not") ? $4 : $3
-		g = c; sub(/\/.*/, "", g)
+	ktap_records "$res/control/ktap" | awk -F'\t' -v groups="$groups" -v ctl="$CONTROL" '
+	{
+		g = $2; sub(/\/.*/, "", g)
 		ran[g] = 1
-		if ($1 == "not" && diag ~ /differ/ && !(g in seen)) { seen[g] = c; why[g] = diag }
+		if ($1 == "fail" && ("\\n" $3) ~ /\\nfirst-diff: offset=/ && !(g in seen)) {
+			seen[g] = $2; why[g] = $3
+		}
 	}
-	{ diag = "" }
 	END {
 		n = split(groups, gs, " ")
 		for (i = 1; i <= n; i++) {
 			g = gs[i]
 			if (g in seen) {
-				printf "# with %s on, %s reported corruption:\n%s", ctl, seen[g], why[g]
+				w = why[g]; gsub(/\\n/, "\n# ", w)
+				printf "# with %s on, %s reported corruption:\n# %s\n", ctl, seen[g], w
 				printf "ok 0 control/%s/%s\n", ctl, g
 			} else if (!(g in ran)) {
 				printf "ok 0 control/%s/%s # SKIP the filter selected no %s case\n", ctl, g, g
 			} else {
-				printf "# with %s on, no %s case reported corruption: the suite cannot see the break\n", ctl, g
+				printf "# with %s on, no %s case reported corruption (no first-diff from a data comparison): the suite cannot see the break\n", ctl, g
 				printf "not ok 0 control/%s/%s\n", ctl, g
 			}
 		}
-	}' "$res/control/ktap"
+	}'
 }
 
 # kselftest_results - the series' kernel selftests (results/kselftest/)
@@ -97,38 +98,21 @@ kselftest_results()
 	local f
 	for f in "$res"/kselftest/*.ktap; do
 		[ -f "$f" ] || continue
-		awk -v n="$(basename "$f" .ktap)" '
-		function name(d) { gsub(/: /, "/", d); gsub(/[^A-Za-z0-9_\/.-]+/, "-", d)
-			sub(/-$/, "", d); return "kselftest/" n "/" d }
-		/^1\.\.0 # SKIP/ { sub(/^1\.\.0 # SKIP */, ""); skipall = $0; next }
-		/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
-		/^# Totals|^# [0-9]+ skipped test/ { next }
-		/^# / { print; next }
-		/^(not )?ok [0-9]+ / {
-			got++
-			ok = ($1 == "ok"); d = $0; sub(/^(not )?ok [0-9]+ /, "", d)
-			if (d ~ /^# SKIP /) {
-				sub(/^# SKIP /, "", d); why = d
-				if (match(d, / \([^()]*\)$/)) {
-					why = substr(d, RSTART + 2, RLENGTH - 3); d = substr(d, 1, RSTART - 1)
-				}
-				printf "ok 0 %s # SKIP %s\n", name(d), why
-			} else
-				printf "%s 0 %s\n", ok ? "ok" : "not ok", name(d)
-		}
-		END {
-			if (skipall != "") printf "ok 0 kselftest/%s # SKIP %s\n", n, skipall
-			else if (plan == 0 || got != plan) {
-				printf "# %s printed %d of %d results\n", n, got, plan
-				printf "not ok 0 kselftest/%s/incomplete\n", n
-			}
-		}' "$f"
+		ktap_kselftest "$(basename "$f" .ktap)" "$f"
 	done
 }
 
 main=
 [ -d "$res" ] && { check_pass "$res" "main pass"; main=$res/ktap; }
 [ -d "$res" ] || [ ${#errors[@]} != 0 ] || errors+=("no verdict: the guest wrote no results")
+# The example kind plugin (userspace/examples) runs in every full run.
+plugin=/dev/null
+if [ -d "$res/plugin" ]; then
+	check_pass "$res/plugin" "plugin pass (--kind-plugin)"
+	plugin=$res/plugin/ktap
+elif [ -d "$res" ] && [ ! -f "$res/plugin-skipped" ]; then
+	errors+=("no verdict: the example kind plugin's pass did not run, and the guest did not say why")
+fi
 extra=/dev/null
 if [ -n "${CONTROL:-}" ] && [ -d "$res" ]; then
 	if [ -f "$con" ] && grep -q '^PINKIT-CONTROL-MISSING' "$con"; then
@@ -142,10 +126,11 @@ if [ -n "${CONTROL:-}" ] && [ -d "$res" ]; then
 	fi
 fi
 
-# The run's KTAP: the suite's results, the control's, the harness's errors
-# (each a failed result), numbered in one plan.
+# The run's KTAP: the suite's results, the plugin's, the kernel
+# selftests', the control's, the harness's errors (each a failed result), numbered in one plan.
 {
 	[ -n "$main" ] && grep -E '^(ok |not ok |# )' "$main"
+	grep -E '^(ok |not ok |# )' "$plugin" || true
 	[ -d "$res" ] && kselftest_results
 	cat "$extra"
 	for e in "${errors[@]}"; do
@@ -155,28 +140,10 @@ fi
 	END { print "KTAP version 1"; print "1.." n; for (i = 1; i <= k; i++) print l[i] }' > "$out/ktap"
 cat "$out/ktap"
 
-read -r pass fail skip < <(awk '/^ok [0-9]+ / { if ($0 ~ /# SKIP/) s++; else p++ }
-	/^not ok [0-9]+ / { f++ } END { printf "%d %d %d\n", p, f, s }' "$out/ktap")
-
-# A short human table: per case group (the name up to the first '/').
+read -r pass fail skip < <(ktap_counts "$out/ktap")
 echo
-awk '/^(not )?ok [0-9]+ / {
-	r = ($1 == "not") ? "fail" : ($0 ~ /# SKIP/ ? "skip" : "pass")
-	n = ($1 == "not") ? $4 : $3
-	g = n; sub(/\/.*/, "", g)
-	if (!(g in seen)) { seen[g] = 1; order[++k] = g }
-	c[g, r]++
-	if (r == "fail") failed[++nf] = n
-}
-END {
-	printf "%-28s %6s %6s %6s\n", "group", "pass", "fail", "skip"
-	for (i = 1; i <= k; i++)
-		printf "%-28s %6d %6d %6d\n", order[i], c[order[i], "pass"],
-			c[order[i], "fail"], c[order[i], "skip"]
-	for (i = 1; i <= nf; i++) printf "FAILED: %s\n", failed[i]
-}' "$out/ktap"
-
-"$(dirname "$0")/junit.sh" "$name" "$out/ktap" > "$out/junit.xml"
+ktap_table "$out/ktap"
+ktap_junit "$name" "$out/ktap" > "$out/junit.xml"
 echo "$pass $fail $skip" > "$out/counts"
 echo "# $name: JUnit report $out/junit.xml, console $con"
 echo "$pass passed, $fail failed, $skip skipped"

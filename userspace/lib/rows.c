@@ -15,78 +15,7 @@
 
 #include "pinkit.h"
 
-static const char *const kind_names[PK_KIND_NR] = {
-	[PK_KIND_PINNED_RW] = "pinned-rw",
-	[PK_KIND_PINNED_RO] = "pinned-ro",
-	[PK_KIND_ODP] = "odp",
-	[PK_KIND_GUP_RO] = "gup-longterm-ro",
-	[PK_KIND_HMM] = "hmm-mirror",
-};
-
-static const char *const backing_names[PK_BACK_NR] = {
-	[PK_BACK_ANON_4K] = "anon-4k",
-	[PK_BACK_ANON_THP] = "anon-thp",
-	[PK_BACK_ANON_THP_PTE] = "anon-thp-pte",
-	[PK_BACK_ANON_MTHP] = "anon-mthp-64k",
-	[PK_BACK_HUGETLB_2M] = "hugetlb-2m",
-	[PK_BACK_MEMFD_SHARED] = "memfd-shared",
-	[PK_BACK_TMPFS_PRIVATE] = "tmpfs-private",
-	[PK_BACK_ZERO] = "never-touched",
-	[PK_BACK_KSM] = "ksm",
-};
-
-static const char *const dir_names[PK_DIR_NR] = {
-	[PK_DIR_CPU_WRITE_RDMA_READ] = "cpu-write-rdma-read",
-	[PK_DIR_RDMA_WRITE_CPU_READ] = "rdma-write-cpu-read",
-	[PK_DIR_INTERLEAVED] = "interleaved",
-	[PK_DIR_FETCH_ADD] = "fetch-add",
-	[PK_DIR_CPU_WRITE_SEND] = "cpu-write-send",
-	[PK_DIR_RECV_CPU_READ] = "recv-cpu-read",
-};
-
-static const char *const disturb_names[PK_DIST_NR] = {
-	[PK_DIST_NONE] = "none",
-	[PK_DIST_CLEAR_REFS] = "clear_refs 4",
-	[PK_DIST_CLEAR_REFS_TWICE] = "clear_refs 4 twice",
-	[PK_DIST_FORK_PARENT_WRITES] = "fork, parent writes",
-	[PK_DIST_FORK_CHILD_WRITES] = "fork, child writes",
-	[PK_DIST_FORK_CHILD_EXITS] = "fork, child exits first",
-	[PK_DIST_MPROTECT] = "mprotect read-only then read-write",
-	[PK_DIST_UFFD_WP] = "UFFDIO_WRITEPROTECT then resolve",
-	[PK_DIST_PAGEMAP_SCAN] = "PAGEMAP_SCAN write-protect",
-	[PK_DIST_KSM_MERGE] = "KSM merge",
-	[PK_DIST_PAGEOUT] = "MADV_PAGEOUT",
-	[PK_DIST_MIGRATE] = "move_pages to another node",
-	[PK_DIST_COMPACT] = "compaction",
-	[PK_DIST_THP_SPLIT] = "THP split by partial mprotect",
-	[PK_DIST_COLLAPSE] = "MADV_COLLAPSE",
-	[PK_DIST_MREMAP] = "mremap away and back",
-	[PK_DIST_MUNMAP] = "munmap of the upper half",
-	[PK_DIST_MUNMAP_REMAP] = "munmap of the upper half and mmap MAP_FIXED with new contents",
-	[PK_DIST_MADV_DONTNEED] = "MADV_DONTNEED after registration",
-};
-
-const char *pk_kind_name(enum pk_kind k)
-{
-	return k < PK_KIND_NR ? kind_names[k] : "?";
-}
-
-const char *pk_backing_name(enum pk_backing b)
-{
-	return b < PK_BACK_NR ? backing_names[b] : "?";
-}
-
-const char *pk_dir_name(enum pk_dir d)
-{
-	return d < PK_DIR_NR ? dir_names[d] : "?";
-}
-
-const char *pk_disturb_name(enum pk_disturb d)
-{
-	return d < PK_DIST_NR ? disturb_names[d] : "?";
-}
-
-/* Backings that get every direction; the others get the two plain ones. */
+/* Backings that get every direction; the others get the plain ones. */
 #define CORE_BACKINGS	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
 			 PK_BIT(PK_BACK_ANON_THP_PTE) | \
 			 PK_BIT(PK_BACK_MEMFD_SHARED) | \
@@ -94,64 +23,68 @@ const char *pk_disturb_name(enum pk_disturb d)
 #define PLAIN_DIRS	(PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ) | \
 			 PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ))
 
-bool pk_dir_is_msg(enum pk_dir d)
+bool pk_combo_valid(const struct pk_kind_ops *k, enum pk_backing b,
+		    enum pk_dir d, enum pk_disturb dist)
 {
-	return d == PK_DIR_CPU_WRITE_SEND || d == PK_DIR_RECV_CPU_READ;
-}
+	const struct pk_disturb_desc *ds = &pk_disturbs[dist];
+	unsigned int df = pk_dirs[d].flags;
 
-/* Does the device write the MR in this direction? */
-static bool dir_device_writes(enum pk_dir d)
-{
-	return d != PK_DIR_CPU_WRITE_RDMA_READ && d != PK_DIR_CPU_WRITE_SEND;
-}
-
-static bool kind_is_rdma(enum pk_kind k)
-{
-	return k == PK_KIND_PINNED_RW || k == PK_KIND_PINNED_RO ||
-	       k == PK_KIND_ODP;
-}
-
-bool pk_combo_valid(enum pk_kind k, enum pk_backing b, enum pk_dir d,
-		    enum pk_disturb dist)
-{
 	/*
-	 * A read-only MR (REMOTE_READ only) and the gup_test pin can only
-	 * be read by the device; hmm_dmirror has no atomics.
+	 * A read-only MR and the gup_test pin can only be read by the
+	 * device; SEND/RECV are verbs; atomics need a device that has them.
 	 */
-	if ((k == PK_KIND_PINNED_RO || k == PK_KIND_GUP_RO) &&
-	    dir_device_writes(d))
+	if ((df & PK_DIRF_DEV_WRITES) && !(k->flags & PK_KF_WRITES))
 		return false;
-	if (k == PK_KIND_HMM && d == PK_DIR_FETCH_ADD)
+	if ((df & PK_DIRF_ATOMIC) && !(k->flags & PK_KF_ATOMIC))
 		return false;
-	/* SEND and RECV are verbs: only an RDMA MR has them */
-	if (pk_dir_is_msg(d) && !kind_is_rdma(k))
+	if ((df & PK_DIRF_MSG) && !(k->flags & PK_KF_VERBS))
+		return false;
+	if ((k->flags & ds->kind_needs) != ds->kind_needs)
 		return false;
 	/*
-	 * munmap of half the buffer: the verdict is an RDMA completion, and
-	 * half a 2 MiB hugetlb page cannot be unmapped.
+	 * munmap of half the buffer: half a 2 MiB hugetlb page cannot be
+	 * unmapped, and without page references the verdict on the hole is
+	 * an RDMA completion.
 	 */
-	if ((dist == PK_DIST_MUNMAP || dist == PK_DIST_MUNMAP_REMAP) &&
-	    (!kind_is_rdma(k) || b == PK_BACK_HUGETLB_2M))
+	if ((ds->flags & PK_DF_HALF_UNMAP) &&
+	    ((pk_backings[b].flags & PK_BF_ONE_PAGE) ||
+	     ((k->flags & PK_KF_NO_REF) && !(k->flags & PK_KF_VERBS))))
 		return false;
-	/* interleaving and atomics are exercised on the core backings */
-	if (!(CORE_BACKINGS & PK_BIT(b)) && !(PLAIN_DIRS & PK_BIT(d)))
+	/* interleaving, atomics and SEND/RECV run on the core backings */
+	if (!(pk_backings[b].flags & PK_BF_ALL_DIRS) && !pk_dirs[d].plain)
 		return false;
 	return true;
 }
 
-#define RDMA_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_PINNED_RO) | \
-			 PK_BIT(PK_KIND_ODP))
-/* the kernel's own test hooks: gup_test's pin and the hmm_dmirror MMU */
-#define ALL_KINDS	(RDMA_KINDS | PK_BIT(PK_KIND_GUP_RO) | PK_BIT(PK_KIND_HMM))
-#define PINNED_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_PINNED_RO))
-#define WRITABLE_KINDS	(PK_BIT(PK_KIND_PINNED_RW) | PK_BIT(PK_KIND_ODP))
+bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k)
+{
+	return (k->flags & row->kind_has) == row->kind_has &&
+	       !(k->flags & row->kind_lacks);
+}
+
+/*
+ * Kinds by what they are (PK_KF_*, include/pinkit-kind.h): every kind, the
+ * device kinds (not the kernel's test hooks gup_test and test_hmm), the
+ * ones that write, the ones that pin.
+ */
+#define ALL_KINDS	0, 0
+#define DEVICE_KINDS	0, PK_KF_TEST_HOOK
+#define WRITABLE_KINDS	PK_KF_WRITES, PK_KF_TEST_HOOK
+#define PINNED_KINDS	PK_KF_PIN, PK_KF_TEST_HOOK
+#define ANY_PIN_KINDS	PK_KF_PIN, 0
+/* the RDMA kinds without page references (ODP): munmap has them fail */
+#define ODP_KINDS	PK_KF_VERBS | PK_KF_NO_REF, 0
+/* the RDMA MR that pins and writes: pinned-rw */
+#define SMOKE_KINDS	PK_KF_VERBS | PK_KF_PIN | PK_KF_WRITES, 0
 #define ALL_BACKINGS	((1u << PK_BACK_NR) - 1)
 #define ANON_BACKINGS	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
 			 PK_BIT(PK_BACK_ANON_THP_PTE))
 #define THP_BACKINGS	(PK_BIT(PK_BACK_ANON_THP) | \
 			 PK_BIT(PK_BACK_ANON_THP_PTE) | \
 			 PK_BIT(PK_BACK_ANON_MTHP))
-#define ALL_DIRS	((1u << PK_DIR_NR) - 1)
+/* the directions that move data; not a hostile peer's requests */
+#define ALL_DIRS	(PK_BIT(PK_DIR_HOSTILE_FIRST) - 1)
+#define HOSTILE_DIRS	((1u << PK_DIR_NR) - PK_BIT(PK_DIR_HOSTILE_FIRST))
 /* SEND out of the MR and RECV into it (lkey, the MR is local to a QP) */
 #define MSG_DIRS	(PK_BIT(PK_DIR_CPU_WRITE_SEND) | \
 			 PK_BIT(PK_DIR_RECV_CPU_READ))
@@ -167,7 +100,7 @@ const struct pk_row pk_rows[] = {
 	 * anything.
 	 */
 	{ "smoke", "CPU writes are what an RDMA READ of the MR returns",
-	  PK_DIST_NONE, PK_BIT(PK_KIND_PINNED_RW), PK_BIT(PK_BACK_ANON_4K),
+	  PK_DIST_NONE, SMOKE_KINDS, PK_BIT(PK_BACK_ANON_4K),
 	  PK_BIT(PK_DIR_CPU_WRITE_RDMA_READ), 0 },
 	/*
 	 * Undisturbed: the CPU and the device see the same bytes in both
@@ -200,7 +133,7 @@ const struct pk_row pk_rows[] = {
 	 * SEND out of / RECV into the MR.
 	 */
 	{ "fork-parent-writes", "after fork the parent's writes reach the MR and device writes reach the parent",
-	  PK_DIST_FORK_PARENT_WRITES, RDMA_KINDS, CORE_BACKINGS,
+	  PK_DIST_FORK_PARENT_WRITES, DEVICE_KINDS, CORE_BACKINGS,
 	  PLAIN_DIRS | MSG_DIRS, 0 },
 	/*
 	 * fork; the child writes its copy.  The child's writes never show up
@@ -208,7 +141,7 @@ const struct pk_row pk_rows[] = {
 	 * them in both), and the parent stays coherent afterwards.
 	 */
 	{ "fork-child-writes", "a child's writes never leak into the parent's private memory or MR",
-	  PK_DIST_FORK_CHILD_WRITES, RDMA_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
+	  PK_DIST_FORK_CHILD_WRITES, DEVICE_KINDS, CORE_BACKINGS, PLAIN_DIRS, 0 },
 	/*
 	 * fork; the child exits before anyone writes.  The parent stays
 	 * coherent, and its next write copies no page because of the device
@@ -226,14 +159,20 @@ const struct pk_row pk_rows[] = {
 	  PK_ROW_NOCOPY },
 	/* uffd write-protect then resolve: the MR stays coherent. */
 	{ "uffd-wp", "after UFFDIO_WRITEPROTECT and resolve the MR stays coherent",
-	  PK_DIST_UFFD_WP, RDMA_KINDS,
+	  PK_DIST_UFFD_WP, DEVICE_KINDS,
 	  ANON_BACKINGS | PK_BIT(PK_BACK_MEMFD_SHARED), PLAIN_DIRS, 0 },
 	/*
 	 * PAGEMAP_SCAN write tracking (uffd-wp async): after the scan resets
 	 * tracking, a page the device wrote must be reported written.
 	 */
 	{ "pagemap-scan", "PAGEMAP_SCAN reports every page the device wrote as written",
-	  PK_DIST_PAGEMAP_SCAN, RDMA_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
+	  PK_DIST_PAGEMAP_SCAN, DEVICE_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
+	/*
+	 * uffd-rwp access tracking (async): after UFFDIO_RWPROTECT, a page
+	 * the device wrote must be reported PAGE_IS_ACCESSED.
+	 */
+	{ "uffd-rwp", "PAGEMAP_SCAN reports every page the device wrote after UFFDIO_RWPROTECT as accessed",
+	  PK_DIST_UFFD_RWP, DEVICE_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
 	/*
 	 * KSM scans identical pages under the MR.  Coherence holds; an MR
 	 * without page references does not stop the merge.
@@ -267,11 +206,11 @@ const struct pk_row pk_rows[] = {
 	  PK_BIT(PK_BACK_ANON_THP) | PK_BIT(PK_BACK_ANON_MTHP), PLAIN_DIRS, 0 },
 	/* MADV_COLLAPSE of a PTE-mapped THP under the MR keeps it coherent. */
 	{ "collapse", "MADV_COLLAPSE under the MR keeps it coherent",
-	  PK_DIST_COLLAPSE, RDMA_KINDS, PK_BIT(PK_BACK_ANON_THP_PTE),
+	  PK_DIST_COLLAPSE, DEVICE_KINDS, PK_BIT(PK_BACK_ANON_THP_PTE),
 	  PLAIN_DIRS, 0 },
 	/* mremap away and back: the pages travel, the MR stays coherent. */
 	{ "mremap", "mremap of the registered range keeps it coherent",
-	  PK_DIST_MREMAP, RDMA_KINDS,
+	  PK_DIST_MREMAP, DEVICE_KINDS,
 	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS, 0 },
 	/*
 	 * munmap of the upper half under a live ODP MR: it holds no page
@@ -282,7 +221,7 @@ const struct pk_row pk_rows[] = {
 	 * coherent in the same direction.
 	 */
 	{ "munmap", "an access to the unmapped part of an ODP MR ends in IBV_WC_REM_ACCESS_ERR, the mapped part stays coherent",
-	  PK_DIST_MUNMAP, PK_BIT(PK_KIND_ODP), MUNMAP_BACKINGS, MUNMAP_DIRS,
+	  PK_DIST_MUNMAP, ODP_KINDS, MUNMAP_BACKINGS, MUNMAP_DIRS,
 	  0 },
 	/*
 	 * munmap, then a new anonymous mapping at the same address with new
@@ -291,7 +230,7 @@ const struct pk_row pk_rows[] = {
 	 * with the new pages in every direction.
 	 */
 	{ "munmap-remap", "after munmap and mmap MAP_FIXED the ODP MR reads and writes the new pages",
-	  PK_DIST_MUNMAP_REMAP, PK_BIT(PK_KIND_ODP), MUNMAP_BACKINGS,
+	  PK_DIST_MUNMAP_REMAP, ODP_KINDS, MUNMAP_BACKINGS,
 	  MUNMAP_DIRS, 0 },
 	/*
 	 * A pinned MR holds references on its pages: munmap removes the
@@ -308,10 +247,20 @@ const struct pk_row pk_rows[] = {
 	 * while a pinned MR keeps the old ones.  The checker must see the
 	 * break; if it does not, it is blind and the case fails.
 	 */
-	{ "control/madv-dontneed", "the checker sees the break MADV_DONTNEED makes",
-	  PK_DIST_MADV_DONTNEED, PINNED_KINDS | PK_BIT(PK_KIND_GUP_RO),
+	{ "control-madv-dontneed", "the checker sees the break MADV_DONTNEED makes",
+	  PK_DIST_MADV_DONTNEED, ANY_PIN_KINDS,
 	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), PLAIN_DIRS,
 	  PK_ROW_CONTROL },
+	/*
+	 * A hostile peer (hostile.c): a request out of the MR (wrapping past
+	 * 2^64, crossing its end or start, longer than it), with a wrong,
+	 * stale or foreign R_Key, a misaligned atomic or zero bytes, on
+	 * pinned and ODP MRs, ends in the completion the IBTA documents,
+	 * never in another one or a hang, moves no byte, and the QPs recover.
+	 */
+	{ "hostile", "a remote peer's bad requests end in their documented completion, move no byte, and the QPs recover",
+	  PK_DIST_NONE, PK_KF_VERBS | PK_KF_WRITES, 0,
+	  PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP), HOSTILE_DIRS, 0 },
 };
 
 const size_t pk_nr_rows = sizeof(pk_rows) / sizeof(pk_rows[0]);
@@ -319,37 +268,40 @@ const size_t pk_nr_rows = sizeof(pk_rows) / sizeof(pk_rows[0]);
 size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 		 struct pk_case *out, size_t max)
 {
-	size_t count = 0, r;
+	size_t count = 0, r, k;
 
 	for (r = 0; r < nr_rows; r++) {
 		const struct pk_row *row = &rows[r];
-		unsigned int b, k, d;
+		unsigned int b, d;
 
 		for (b = 0; b < PK_BACK_NR; b++) {
 			if (!(row->backings & PK_BIT(b)))
 				continue;
-			for (k = 0; k < PK_KIND_NR; k++) {
-				if (!(row->kinds & PK_BIT(k)))
+			for (k = 0; k < pk_kind_count(); k++) {
+				const struct pk_kind_ops *kind = pk_kind_at(k);
+
+				if (!pk_row_has_kind(row, kind))
 					continue;
 				for (d = 0; d < PK_DIR_NR; d++) {
 					struct pk_case *c;
 
 					if (!(row->dirs & PK_BIT(d)))
 						continue;
-					if (!pk_combo_valid(k, b, d,
+					if (!pk_combo_valid(kind, b, d,
 							    row->disturb))
 						continue;
 					if (out && count < max) {
 						c = &out[count];
 						c->row = row;
-						c->kind = k;
+						c->kind = kind;
 						c->backing = b;
 						c->dir = d;
+						c->xfer = 0;
 						snprintf(c->name, sizeof(c->name),
 							 "%s/%s/%s/%s",
 							 row->name,
 							 pk_backing_name(b),
-							 pk_kind_name(k),
+							 kind->name,
 							 pk_dir_name(d));
 					}
 					count++;

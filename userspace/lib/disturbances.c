@@ -24,22 +24,6 @@
 
 #include "internal.h"
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT	21
-#endif
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE	25
-#endif
-#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
-#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
-#endif
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
-#endif
-
 /* PAGEMAP_SCAN (Linux 6.7, include/uapi/linux/fs.h); absent in older headers */
 #ifndef PAGEMAP_SCAN
 struct page_region {
@@ -69,6 +53,24 @@ struct pm_scan_arg {
 #define PM_SCAN_CHECK_WPASYNC	(1 << 1)
 #endif
 
+/* uffd-rwp (Linux 7.3, include/uapi/linux/{userfaultfd,fs}.h) */
+#ifndef UFFD_FEATURE_RWP
+#define UFFD_FEATURE_RWP		(1 << 17)
+#define UFFD_FEATURE_RWP_ASYNC		(1 << 18)
+#define UFFDIO_REGISTER_MODE_RWP	((uint64_t)1 << 3)
+#define _UFFDIO_RWPROTECT		(0x09)
+struct uffdio_rwprotect {
+	struct uffdio_range range;
+	uint64_t mode;
+};
+#define UFFDIO_RWPROTECT_MODE_RWP	((uint64_t)1 << 0)
+#define UFFDIO_RWPROTECT	_IOWR(UFFDIO, _UFFDIO_RWPROTECT, \
+				      struct uffdio_rwprotect)
+#endif
+#ifndef PAGE_IS_ACCESSED
+#define PAGE_IS_ACCESSED	(1 << 9)
+#endif
+
 #ifndef MPOL_MF_MOVE
 #define MPOL_MF_MOVE	(1 << 1)
 #endif
@@ -79,7 +81,7 @@ struct pm_scan_arg {
 static bool holds_no_reference(const struct pk_tc *t)
 {
 	return (t->c->row->flags & PK_ROW_NOREF) &&
-	       pk_kind_holds_no_ref(t->c->kind);
+	       (t->c->kind->flags & PK_KF_NO_REF);
 }
 
 /* ---------------------------------------------------------------- */
@@ -200,15 +202,14 @@ static void fork_reap(struct pk_tc *t)
 
 /* ---------------------------------------------------------------- */
 
-static int uffd_setup(struct pk_tc *t, uint64_t features, const char *what)
+static int uffd_setup(struct pk_tc *t, uint64_t features, uint64_t mode,
+		      const char *what)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg;
 	int fd;
 
-	if (t->b.backing == PK_BACK_MEMFD_SHARED ||
-	    t->b.backing == PK_BACK_HUGETLB_2M)
-		features |= UFFD_FEATURE_WP_HUGETLBFS_SHMEM;
+	features |= t->b.desc->uffd_features;
 
 	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
@@ -251,17 +252,17 @@ static int uffd_setup(struct pk_tc *t, uint64_t features, const char *what)
 	memset(&reg, 0, sizeof(reg));
 	reg.range.start = (uintptr_t)t->b.addr;
 	reg.range.len = t->b.len;
-	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	reg.mode = mode;
 	if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
 		int e = errno;
 
 		close(fd);
 		if (e == EINVAL) {
-			pk_skip(t->r, "UFFDIO_REGISTER(MODE_WP) on %s: %s (uffd-wp unsupported for this memory)",
-				pk_backing_name(t->b.backing), strerror(e));
+			pk_skip(t->r, "UFFDIO_REGISTER for %s on %s: %s (unsupported for this memory)",
+				what, t->b.desc->name, strerror(e));
 			return 1;
 		}
-		pk_fail(t->r, "UFFDIO_REGISTER(MODE_WP): %s", strerror(e));
+		pk_fail(t->r, "UFFDIO_REGISTER for %s: %s", what, strerror(e));
 		return -1;
 	}
 	t->uffd = fd;
@@ -289,7 +290,8 @@ static int uffd_wp_begin(struct pk_tc *t)
 	uint64_t *pm;
 	int ret;
 
-	ret = uffd_setup(t, UFFD_FEATURE_PAGEFAULT_FLAG_WP, "uffd-wp");
+	ret = uffd_setup(t, UFFD_FEATURE_PAGEFAULT_FLAG_WP,
+			 UFFDIO_REGISTER_MODE_WP, "uffd-wp");
 	if (ret)
 		return ret;
 	if (uffd_wp(t, true))
@@ -309,8 +311,12 @@ static int uffd_wp_begin(struct pk_tc *t)
 
 /* ---------------------------------------------------------------- */
 
-/* One PAGEMAP_SCAN over the buffer; per-page "written" into @written. */
-static int pm_scan(struct pk_tc *t, bool reset, uint8_t *written)
+/*
+ * One PAGEMAP_SCAN over the buffer: pages in @category into @in (one byte
+ * per page); @reset write-protects what matches (uffd-wp async).
+ */
+static int pm_scan(struct pk_tc *t, bool reset, uint64_t category,
+		   uint8_t *in)
 {
 	struct page_region regs[64];
 	struct pm_scan_arg arg;
@@ -319,8 +325,8 @@ static int pm_scan(struct pk_tc *t, bool reset, uint8_t *written)
 	long n;
 	int i;
 
-	if (written)
-		memset(written, 0, t->npages);
+	if (in)
+		memset(in, 0, t->npages);
 	while (start < end) {
 		memset(&arg, 0, sizeof(arg));
 		arg.size = sizeof(arg);
@@ -330,16 +336,16 @@ static int pm_scan(struct pk_tc *t, bool reset, uint8_t *written)
 		arg.end = end;
 		arg.vec = (uintptr_t)regs;
 		arg.vec_len = 64;
-		arg.category_mask = PAGE_IS_WRITTEN;
-		arg.return_mask = PAGE_IS_WRITTEN;
+		arg.category_mask = category;
+		arg.return_mask = category;
 		n = ioctl(t->pm_fd, PAGEMAP_SCAN, &arg);
 		if (n < 0)
 			return -1;
-		for (i = 0; i < n && written; i++) {
+		for (i = 0; i < n && in; i++) {
 			uintptr_t a;
 
 			for (a = regs[i].start; a < regs[i].end; a += t->page)
-				written[(a - (uintptr_t)t->b.addr) / t->page] = 1;
+				in[(a - (uintptr_t)t->b.addr) / t->page] = 1;
 		}
 		if (!arg.walk_end || arg.walk_end <= start)
 			break;
@@ -353,10 +359,10 @@ static int pagemap_scan_begin(struct pk_tc *t)
 	int ret;
 
 	ret = uffd_setup(t, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED,
-			 "PAGEMAP_SCAN write tracking");
+			 UFFDIO_REGISTER_MODE_WP, "PAGEMAP_SCAN write tracking");
 	if (ret)
 		return ret;
-	if (pm_scan(t, true, NULL)) {
+	if (pm_scan(t, true, PAGE_IS_WRITTEN, NULL)) {
 		if (errno == ENOTTY || errno == EINVAL) {
 			pk_skip(t->r, "PAGEMAP_SCAN on /proc/self/pagemap: %s (needs Linux 6.7+)",
 				strerror(errno));
@@ -387,7 +393,7 @@ static int pagemap_scan_end(struct pk_tc *t)
 		pk_fail(t->r, "out of memory");
 		return -1;
 	}
-	if (pm_scan(t, false, written)) {
+	if (pm_scan(t, false, PAGE_IS_WRITTEN, written)) {
 		pk_fail(t->r, "PAGEMAP_SCAN (read): %s", strerror(errno));
 		free(written);
 		return -1;
@@ -409,6 +415,62 @@ static int pagemap_scan_end(struct pk_tc *t)
 			first, first * t->page, cpu_all ? "CPU" : "device",
 			missed, want);
 	free(written);
+	return 0;
+}
+
+/*
+ * uffd-rwp access tracking (async): UFFDIO_RWPROTECT makes the pages
+ * inaccessible to the CPU, the next access faults and PAGEMAP_SCAN reports
+ * the page PAGE_IS_ACCESSED.  The device writes the probe pages right after
+ * the protection, before any CPU access (the round that follows reads
+ * them): every page it wrote must be reported accessed.
+ */
+static int uffd_rwp_begin(struct pk_tc *t)
+{
+	struct uffdio_rwprotect rwp;
+	uint8_t *accessed;
+	size_t i, want = 0, missed = 0, first = 0;
+	int ret;
+
+	ret = uffd_setup(t, UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC,
+			 UFFDIO_REGISTER_MODE_RWP, "uffd-rwp access tracking");
+	if (ret)
+		return ret;
+	memset(&rwp, 0, sizeof(rwp));
+	rwp.range.start = (uintptr_t)t->b.addr;
+	rwp.range.len = t->b.len;
+	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
+	if (ioctl(t->uffd, UFFDIO_RWPROTECT, &rwp)) {
+		pk_fail(t->r, "UFFDIO_RWPROTECT: %s", strerror(errno));
+		return -1;
+	}
+	pk_set_expect(t, t->seed++);
+	if (pk_device_write_probes(t, NULL))
+		return -1;
+	accessed = calloc(t->npages, 1);
+	if (!accessed) {
+		pk_fail(t->r, "out of memory");
+		return -1;
+	}
+	if (pm_scan(t, false, PAGE_IS_ACCESSED, accessed)) {
+		pk_fail(t->r, "PAGEMAP_SCAN (PAGE_IS_ACCESSED): %s",
+			strerror(errno));
+		free(accessed);
+		return -1;
+	}
+	for (i = 0; i < t->npages; i++) {
+		if (!t->dev_wrote[i])
+			continue;
+		want++;
+		if (!accessed[i] && !missed++)
+			first = i;
+	}
+	free(accessed);
+	pk_diag(t->r, "uffd-rwp: %zu of %zu pages the device wrote reported accessed",
+		want - missed, want);
+	if (missed)
+		pk_fail(t->r, "PAGEMAP_SCAN reports page %zu (offset 0x%zx) not accessed although the device wrote it after UFFDIO_RWPROTECT; %zu of %zu device-written pages reported not accessed",
+			first, first * t->page, missed, want);
 	return 0;
 }
 
@@ -452,7 +514,11 @@ static int ksm_merge_begin(struct pk_tc *t)
 		pk_skip(t->r, "madvise(MADV_MERGEABLE): %s", strerror(errno));
 		return 1;
 	}
-	/* two full scans: the first fills the unstable tree, the second merges */
+	/*
+	 * Three more full scans: the one in progress may have passed the
+	 * buffer already; of the two after it, the first puts the pages in
+	 * the unstable tree and the second merges them.
+	 */
 	ksm_scans_target = scans + 3;
 	pk_ksm_wait(t, ksm_done, 3.0);
 	merged = pk_count_merged(t);
@@ -655,11 +721,25 @@ out:
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * Split the huge mapping under the MR: a partial mprotect splits a PMD,
+ * split_huge_pages (debugfs) splits the folio where the kernel can.  The
+ * row is about a split, so one must have happened: the PMD mapping is gone
+ * (smaps AnonHugePages drops) or fewer pages sit in large folios
+ * (kpageflags THP).  Otherwise the case is skipped and says which.
+ */
 static int thp_split_begin(struct pk_tc *t)
 {
-	size_t before = pk_count_kpf(t, &t->b, PK_KPF_THP), after;
+	size_t before, after;
+	long kb0, kb1;
 	char req[128];
 
+	if (t->kpf_fd < 0) {
+		pk_skip(t->r, "cannot see a THP split: /proc/kpageflags unreadable (needs root)");
+		return 1;
+	}
+	before = pk_count_kpf(t, &t->b, PK_KPF_THP);
+	kb0 = pk_smaps_field_kb(t->b.addr, "AnonHugePages");
 	/* PMD split: change the protection of one subpage and back */
 	if (mprotect(t->b.addr + t->page, t->page, PROT_READ) ||
 	    mprotect(t->b.addr + t->page, t->page, PROT_READ | PROT_WRITE)) {
@@ -674,9 +754,17 @@ static int thp_split_begin(struct pk_tc *t)
 	    pk_write_file(SPLIT_DEBUGFS, req, t->err, sizeof(t->err)))
 		pk_diag(t->r, "%s", t->err);
 	after = pk_count_kpf(t, &t->b, PK_KPF_THP);
-	pk_diag(t->r, "THP split: %zu -> %zu pages in large folios, AnonHugePages %ld kB",
-		before, after, pk_smaps_field_kb(t->b.addr, "AnonHugePages"));
-	return 0;
+	kb1 = pk_smaps_field_kb(t->b.addr, "AnonHugePages");
+	pk_diag(t->r, "THP split: %zu -> %zu pages in large folios, AnonHugePages %ld -> %ld kB",
+		before, after, kb0, kb1);
+	if (kb1 < kb0 || after < before)
+		return 0;
+	pk_skip(t->r, "no split happened: %zu of %zu pages stay in large folios and no PMD mapping went away (AnonHugePages %ld kB; %s)",
+		after, t->npages, kb1,
+		access(SPLIT_DEBUGFS, W_OK) ?
+		"no " SPLIT_DEBUGFS " to split the folio" :
+		"split_huge_pages left the folio whole, as it does for a pinned one");
+	return 1;
 }
 
 static int collapse_begin(struct pk_tc *t)
@@ -757,7 +845,7 @@ static int hole_access(struct pk_tc *t, size_t first, size_t pfirst)
 	uint64_t old;
 	int ret;
 
-	if (!pk_kind_holds_no_ref(t->c->kind)) {
+	if (!(t->c->kind->flags & PK_KF_NO_REF)) {
 		unsigned int breaks = t->breaks;
 
 		if (pk_check_device(t, "after munmap of the upper half, the pinned MR reads other bytes than the buffer held before munmap"))
@@ -777,19 +865,19 @@ static int hole_access(struct pk_tc *t, size_t first, size_t pfirst)
 			first);
 		return -1;
 	}
-	memset(t->scratch, 0x5a, t->nprobe * t->page);
+	memset(t->kd.scratch, 0x5a, t->nprobe * t->page);
 	switch (t->c->dir) {
 	case PK_DIR_CPU_WRITE_RDMA_READ:
-		op = "an RDMA READ";
-		ret = pk_device_read(t, x, n);
+		op = t->kd.read_name;
+		ret = t->kd.ops->read(&t->kd, x, n);
 		break;
 	case PK_DIR_RDMA_WRITE_CPU_READ:
-		op = "an RDMA WRITE";
-		ret = pk_device_write(t, x, n);
+		op = t->kd.write_name;
+		ret = t->kd.ops->write(&t->kd, x, n);
 		break;
 	case PK_DIR_FETCH_ADD:
 		op = "a FETCH_AND_ADD";
-		ret = pk_device_fadd(t, x[0].off, 1, &old);
+		ret = t->kd.ops->atomic(&t->kd, x[0].off, 1, &old);
 		break;
 	default:
 		pk_fail(t->r, "internal: no access to an unmapped range for direction %s",
@@ -802,14 +890,14 @@ static int hole_access(struct pk_tc *t, size_t first, size_t pfirst)
 			ibv_wc_status_str(IBV_WC_REM_ACCESS_ERR));
 		return 0;
 	}
-	if (t->v.wc_status != IBV_WC_REM_ACCESS_ERR) {
+	if (t->kd.status != IBV_WC_REM_ACCESS_ERR) {
 		pk_fail(t->r, "%s of the unmapped range (MR offset 0x%zx): expected an error completion %s, got: %s",
 			op, x[0].off, ibv_wc_status_str(IBV_WC_REM_ACCESS_ERR),
-			t->err);
+			t->kd.err);
 		return 0;
 	}
 	pk_diag(t->r, "%s of the unmapped range (MR offset 0x%zx) ended as expected: %s",
-		op, x[0].off, t->err);
+		op, x[0].off, t->kd.err);
 	return 0;
 }
 
@@ -858,88 +946,115 @@ static int munmap_begin(struct pk_tc *t, bool remap)
 
 /* ---------------------------------------------------------------- */
 
-int pk_disturb_begin(struct pk_tc *t, unsigned int round)
+static int none_begin(struct pk_tc *t)
 {
-	(void)round;
-	switch (t->c->row->disturb) {
-	case PK_DIST_NONE:
-		return 0;
-	case PK_DIST_CLEAR_REFS:
-	case PK_DIST_CLEAR_REFS_TWICE:
-		return do_clear_refs(t);
-	case PK_DIST_FORK_PARENT_WRITES:
-	case PK_DIST_FORK_CHILD_WRITES:
-	case PK_DIST_FORK_CHILD_EXITS:
-		return fork_begin(t);
-	case PK_DIST_MPROTECT:
-		if (mprotect(t->b.addr, t->b.len, PROT_READ) ||
-		    mprotect(t->b.addr, t->b.len, PROT_READ | PROT_WRITE) ||
-		    (t->have_twin &&
-		     (mprotect(t->twin.addr, t->b.len, PROT_READ) ||
-		      mprotect(t->twin.addr, t->b.len,
-			       PROT_READ | PROT_WRITE)))) {
-			pk_fail(t->r, "mprotect: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	case PK_DIST_UFFD_WP:
-		return uffd_wp_begin(t);
-	case PK_DIST_PAGEMAP_SCAN:
-		return pagemap_scan_begin(t);
-	case PK_DIST_KSM_MERGE:
-		return ksm_merge_begin(t);
-	case PK_DIST_PAGEOUT:
-		return pageout_begin(t);
-	case PK_DIST_MIGRATE:
-		return migrate_begin(t);
-	case PK_DIST_COMPACT:
-		if (pk_write_file("/proc/sys/vm/compact_memory", "1", t->err,
-				  sizeof(t->err))) {
-			if (errno == ENOENT) {
-				pk_skip(t->r, "no /proc/sys/vm/compact_memory: kernel without CONFIG_COMPACTION");
-				return 1;
-			}
-			pk_fail(t->r, "%s", t->err);
-			return -1;
-		}
-		return 0;
-	case PK_DIST_THP_SPLIT:
-		return thp_split_begin(t);
-	case PK_DIST_COLLAPSE:
-		return collapse_begin(t);
-	case PK_DIST_MREMAP:
-		return mremap_begin(t);
-	case PK_DIST_MUNMAP:
-		return munmap_begin(t, false);
-	case PK_DIST_MUNMAP_REMAP:
-		return munmap_begin(t, true);
-	case PK_DIST_MADV_DONTNEED:
-		if (madvise(t->b.addr, t->b.len, MADV_DONTNEED)) {
-			pk_fail(t->r, "madvise(MADV_DONTNEED): %s",
-				strerror(errno));
-			return -1;
-		}
-		return 0;
-	default:
-		pk_fail(t->r, "internal: unknown disturbance %d",
-			t->c->row->disturb);
-		return -1;
-	}
+	(void)t;
+	return 0;
 }
 
-int pk_disturb_end(struct pk_tc *t, unsigned int round)
+static int mprotect_begin(struct pk_tc *t)
 {
-	(void)round;
-	switch (t->c->row->disturb) {
-	case PK_DIST_FORK_PARENT_WRITES:
-	case PK_DIST_FORK_CHILD_WRITES:
-		fork_reap(t);
-		return 0;
-	case PK_DIST_PAGEMAP_SCAN:
-		return pagemap_scan_end(t);
-	default:
-		return 0;
+	if (mprotect(t->b.addr, t->b.len, PROT_READ) ||
+	    mprotect(t->b.addr, t->b.len, PROT_READ | PROT_WRITE) ||
+	    (t->have_twin &&
+	     (mprotect(t->twin.addr, t->b.len, PROT_READ) ||
+	      mprotect(t->twin.addr, t->b.len, PROT_READ | PROT_WRITE)))) {
+		pk_fail(t->r, "mprotect: %s", strerror(errno));
+		return -1;
 	}
+	return 0;
+}
+
+static int compact_begin(struct pk_tc *t)
+{
+	if (pk_write_file("/proc/sys/vm/compact_memory", "1", t->err,
+			  sizeof(t->err))) {
+		if (errno == ENOENT) {
+			pk_skip(t->r, "no /proc/sys/vm/compact_memory: kernel without CONFIG_COMPACTION");
+			return 1;
+		}
+		pk_fail(t->r, "%s", t->err);
+		return -1;
+	}
+	return 0;
+}
+
+static int munmap_hole_begin(struct pk_tc *t)
+{
+	return munmap_begin(t, false);
+}
+
+static int munmap_remap_begin(struct pk_tc *t)
+{
+	return munmap_begin(t, true);
+}
+
+static int dontneed_begin(struct pk_tc *t)
+{
+	if (madvise(t->b.addr, t->b.len, MADV_DONTNEED)) {
+		pk_fail(t->r, "madvise(MADV_DONTNEED): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* fork_reap: the child of a fork row ends once the round is over */
+static int fork_end(struct pk_tc *t)
+{
+	fork_reap(t);
+	return 0;
+}
+
+/*
+ * The disturbances.  To add one: its begin (and end) function above, one
+ * line here and its enum pk_disturb value in pinkit.h; then a row in
+ * rows.c says what must hold after it.
+ */
+const struct pk_disturb_desc pk_disturbs[PK_DIST_NR] = {
+	[PK_DIST_NONE] = { "none", 1, 0, 0, none_begin, NULL },
+	[PK_DIST_CLEAR_REFS] = { "clear_refs 4", 1, PK_DF_CLEAR_REFS, 0,
+				 do_clear_refs, NULL },
+	[PK_DIST_CLEAR_REFS_TWICE] = { "clear_refs 4 twice", 2,
+				       PK_DF_CLEAR_REFS, 0, do_clear_refs,
+				       NULL },
+	[PK_DIST_FORK_PARENT_WRITES] = { "fork, parent writes", 1, 0, 0,
+					 fork_begin, fork_end },
+	[PK_DIST_FORK_CHILD_WRITES] = { "fork, child writes", 1, 0, 0,
+					fork_begin, fork_end },
+	[PK_DIST_FORK_CHILD_EXITS] = { "fork, child exits first", 1, 0, 0,
+				       fork_begin, NULL },
+	[PK_DIST_MPROTECT] = { "mprotect read-only then read-write", 1, 0, 0,
+			       mprotect_begin, NULL },
+	[PK_DIST_UFFD_WP] = { "UFFDIO_WRITEPROTECT then resolve", 1, 0, 0,
+			      uffd_wp_begin, NULL },
+	[PK_DIST_PAGEMAP_SCAN] = { "PAGEMAP_SCAN write-protect", 1, 0, 0,
+				   pagemap_scan_begin, pagemap_scan_end },
+	[PK_DIST_UFFD_RWP] = { "UFFDIO_RWPROTECT, device writes", 1, 0,
+			       PK_KF_WRITES, uffd_rwp_begin, NULL },
+	[PK_DIST_KSM_MERGE] = { "KSM merge", 1, 0, 0, ksm_merge_begin, NULL },
+	[PK_DIST_PAGEOUT] = { "MADV_PAGEOUT", 1, 0, 0, pageout_begin, NULL },
+	[PK_DIST_MIGRATE] = { "move_pages to another node", 1, 0, 0,
+			      migrate_begin, NULL },
+	[PK_DIST_COMPACT] = { "compaction", 1, 0, 0, compact_begin, NULL },
+	[PK_DIST_THP_SPLIT] = { "THP split by partial mprotect", 1, 0, 0,
+				thp_split_begin, NULL },
+	[PK_DIST_COLLAPSE] = { "MADV_COLLAPSE", 1, 0, 0, collapse_begin,
+			       NULL },
+	[PK_DIST_MREMAP] = { "mremap away and back", 1, 0, 0, mremap_begin,
+			     NULL },
+	[PK_DIST_MUNMAP] = { "munmap of the upper half", 1, PK_DF_HALF_UNMAP,
+			     0, munmap_hole_begin, NULL },
+	[PK_DIST_MUNMAP_REMAP] = { "munmap of the upper half and mmap MAP_FIXED with new contents",
+				   1, PK_DF_HALF_UNMAP,
+				   PK_KF_VERBS | PK_KF_NO_REF,
+				   munmap_remap_begin, NULL },
+	[PK_DIST_MADV_DONTNEED] = { "MADV_DONTNEED after registration", 1, 0,
+				    0, dontneed_begin, NULL },
+};
+
+const char *pk_disturb_name(enum pk_disturb d)
+{
+	return d < PK_DIST_NR ? pk_disturbs[d].name : "?";
 }
 
 void pk_disturb_cleanup(struct pk_tc *t)

@@ -4,16 +4,24 @@
 # (/dev/vda, a tar archive) and power off.  The host reads the serial
 # console for the PINKIT-* markers and for kernel splats.
 #
-# Kernel command line knobs (pinkit.*), set by tests/vm/boot.sh:
-#   pinkit.run=ARGS      arguments for `pinkit run` (',' stands for ' ')
+# Guest arguments, one KEY=VALUE per line in /pinkit.args (written by
+# tests/harness/boot.sh into an archive appended to the initramfs; the
+# kernel command line carries none, so a value may hold commas):
+#   pinkit.run=ARGS      arguments for `pinkit run`, split at blanks
 #   pinkit.mode=probe    print the boot marker and power off (KVM probe)
 #   pinkit.mode=bench    run /bench (perftest) instead of the suite
+#   pinkit.mode=soak     `pinkit soak` instead of `pinkit run` (pinkit.run
+#                        holds its arguments); its control pass runs the
+#                        soak for at most 60 s
+#   pinkit.repeat=N      run the suite N times, into /results/repeat/I
 #   pinkit.control=NAME  after the suite, set /sys/kernel/debug/NAME to 1 and
 #                        run it again into /results/control (the negative-
 #                        control kernel switch); set it back to 0 after
 #   pinkit.plain=1       run the suite as a vendor would on a real NIC: the
 #                        bare binary, an empty environment, `--device rxe0`
 #   pinkit.selftest=X    harness self-tests: panic | hang | crash | silent
+# A full run (no pinkit.run) also runs the example out-of-tree kind
+# through --kind-plugin into /results/plugin.
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin:/sbin:/usr/sbin
 
@@ -26,9 +34,10 @@ mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/nu
 
 arg()
 {
-	for w in $(cat /proc/cmdline); do
-		case $w in "$1="*) echo "${w#*=}" ;; esac
-	done
+	[ -f /pinkit.args ] || return 0
+	while IFS= read -r line; do
+		case $line in "$1="*) echo "${line#*=}" ;; esac
+	done < /pinkit.args
 }
 
 finish()
@@ -74,25 +83,38 @@ if [ "$(arg pinkit.mode)" = bench ]; then
 	finish 0
 fi
 
-run_args=$(arg pinkit.run | tr ',' ' ')
+run_args=$(arg pinkit.run)
+echo "$run_args" > /results/run-args
+mode=$(arg pinkit.mode)
 set -o pipefail
 
-# suite DIR - run the suite with its KTAP in DIR/ktap, exit status in DIR/rc.
+# suite DIR [PINKIT-ARGS...] - run the suite with its KTAP in DIR/ktap,
+# exit status in DIR/rc; PINKIT-ARGS replace pinkit.run's.
 suite()
 {
-	mkdir -p "$1"
+	dir=$1
+	shift
+	# pinkit.run is split at blanks, never expanded as file name globs
+	if [ $# = 0 ]; then
+		set -f
+		# shellcheck disable=SC2086
+		set -- $run_args
+		set +f
+	fi
+	mkdir -p "$dir"
 	if [ "$(arg pinkit.selftest)" = crash ]; then
 		# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
 		sh -c 'printf "KTAP version 1\n1..3\nok 1 selftest/first\n"; kill -SEGV $$' \
-			2>"$1/stderr" | tee "$1/ktap"
+			2>"$dir/stderr" | tee "$dir/ktap"
 	elif [ "$(arg pinkit.plain)" = 1 ]; then
-		env -i /usr/bin/pinkit run --device rxe0 2>"$1/stderr" | tee "$1/ktap"
+		env -i /usr/bin/pinkit run --device rxe0 2>"$dir/stderr" | tee "$dir/ktap"
+	elif [ "$mode" = soak ]; then
+		/usr/bin/pinkit soak "$@" 2>"$dir/stderr" | tee "$dir/ktap"
 	else
-		# shellcheck disable=SC2086
-		/usr/bin/pinkit run --junit "$1/guest-junit.xml" $run_args \
-			2>"$1/stderr" | tee "$1/ktap"
+		/usr/bin/pinkit run --junit "$dir/guest-junit.xml" "$@" \
+			2>"$dir/stderr" | tee "$dir/ktap"
 	fi
-	echo $? > "$1/rc"
+	echo $? > "$dir/rc"
 }
 
 echo "PINKIT-SUITE-START"
@@ -100,9 +122,32 @@ suite /results
 rc=$(cat /results/rc)
 echo "PINKIT-SUITE-END rc=$rc"
 
+# pinkit.repeat=N: the suite N - 1 more times in the same boot, each
+# pass's KTAP in /results/repeat/I (the first pass is /results itself).
+reps=$(arg pinkit.repeat)
+if [ -n "$reps" ]; then
+	i=2
+	while [ "$i" -le "$reps" ]; do
+		echo "PINKIT-REPEAT-START $i"
+		suite "/results/repeat/$i"
+		echo "PINKIT-REPEAT-END $i rc=$(cat "/results/repeat/$i/rc")"
+		i=$((i + 1))
+	done
+fi
+
+plugin=/usr/lib/pinkit/procmem-kind.so
+if [ -z "$run_args" ] && [ "$(arg pinkit.plain)" != 1 ] &&
+	[ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
+	echo "PINKIT-PLUGIN-START $plugin"
+	suite /results/plugin --kind-plugin "$plugin" --filter '*/procmem-example/*'
+	echo "PINKIT-PLUGIN-END rc=$(cat /results/plugin/rc)"
+else
+	echo "not a full run (pinkit.run, plain, soak, or a self-test)" > /results/plugin-skipped
+fi
+
 # The kernel selftests the series brought (kernel/scripts/selftests.sh):
 # each one's KTAP in /results/kselftest/NAME.ktap, its exit status beside.
-if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ]; then
+if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
 	mkdir -p /results/kselftest
 	for t in /kselftests/*; do
 		n=${t##*/}
@@ -116,7 +161,15 @@ ctl=$(arg pinkit.control)
 if [ -n "$ctl" ]; then
 	if echo 1 > "/sys/kernel/debug/$ctl"; then
 		echo "PINKIT-CONTROL-START $ctl"
-		suite /results/control
+		if [ "$mode" = soak ]; then
+			# the soak must see the break within its first minute
+			set -f
+			# shellcheck disable=SC2086
+			suite /results/control $run_args --seconds 60
+			set +f
+		else
+			suite /results/control
+		fi
 		echo 0 > "/sys/kernel/debug/$ctl"
 		echo "PINKIT-CONTROL-END rc=$(cat /results/control/rc)"
 	else

@@ -11,6 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/userfaultfd.h>
+
 #include "internal.h"
 
 #ifndef MADV_HUGEPAGE
@@ -30,62 +32,14 @@
 #define SZ_2M		(2u << 20)
 #define SMALL_LEN	(16u * 4096u)
 
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
+#endif
+
 #define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage"
 #define MTHP_64K	THP_SYSFS "/hugepages-64kB/enabled"
 #define HUGETLB_FREE	"/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
-#define KSM_SYSFS	"/sys/kernel/mm/ksm"
-
-size_t pk_backing_len(enum pk_backing b)
-{
-	switch (b) {
-	case PK_BACK_ANON_THP:
-	case PK_BACK_ANON_THP_PTE:
-	case PK_BACK_HUGETLB_2M:
-		return SZ_2M;
-	case PK_BACK_ANON_MTHP:
-		return 4 * SZ_64K;
-	default:
-		return SMALL_LEN;
-	}
-}
-
-int pk_read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return 0;
-}
-
-int pk_write_file(const char *path, const char *val, char *err, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t vlen = strlen(val);
-	ssize_t n;
-
-	if (fd < 0) {
-		snprintf(err, len, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = write(fd, val, vlen);
-	if (n != (ssize_t)vlen) {
-		snprintf(err, len, "cannot write '%s' to %s: %s", val, path,
-			 n < 0 ? strerror(errno) : "short write");
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
+#define KSM_RUN		"/sys/kernel/mm/ksm/run"
 
 /* Map @len bytes aligned to @align inside a larger anonymous mapping. */
 static int map_aligned(struct pk_buf *b, size_t len, size_t align, int flags,
@@ -116,23 +70,6 @@ static void thp_settings(char *buf, size_t len)
 	pk_read_file(THP_SYSFS "/defrag", df, sizeof(df));
 	snprintf(buf, len, "transparent_hugepage/enabled: %s, defrag: %s", en,
 		 df);
-}
-
-size_t pk_count_kpf(struct pk_tc *t, const struct pk_buf *b, unsigned int bit)
-{
-	uint64_t *pm = calloc(t->npages, sizeof(*pm));
-	uint64_t *fl = calloc(t->npages, sizeof(*fl));
-	size_t i, n = 0;
-
-	if (pm && fl && t->kpf_fd >= 0 &&
-	    !pk_pagemap_read(t->pm_fd, b->addr, t->npages, t->page, pm) &&
-	    !pk_kpageflags_read_many(t->kpf_fd, pm, t->npages, fl)) {
-		for (i = 0; i < t->npages; i++)
-			n += pk_kpf_test(fl[i], bit);
-	}
-	free(pm);
-	free(fl);
-	return n;
 }
 
 /* Anonymous THP, faulted in and checked to be PMD-mapped. */
@@ -211,56 +148,9 @@ static int make_mthp(struct pk_tc *t, struct pk_buf *b)
 	return 0;
 }
 
-size_t pk_count_merged(struct pk_tc *t)
-{
-	uint64_t *pm = calloc(t->npages, sizeof(*pm));
-	size_t n = 0;
-
-	if (pm && !pk_pagemap_snapshot(t, pm))
-		n = pk_count_shared_pfns(pm, t->npages);
-	free(pm);
-	return n;
-}
-
 static bool ksm_all_merged(struct pk_tc *t)
 {
 	return pk_count_merged(t) == t->npages;
-}
-
-bool pk_ksm_wait(struct pk_tc *t, bool (*done)(struct pk_tc *t), double secs)
-{
-	static const char *const knobs[] = { "run", "pages_to_scan",
-					     "sleep_millisecs" };
-	static const char *const want[] = { "1", "4096", "0" };
-	char old[3][32], err[PK_ERR_MAX];
-	double deadline = pk_now() + secs;
-	bool ok = false;
-	unsigned int i;
-
-	for (i = 0; i < 3; i++) {
-		char path[128];
-
-		snprintf(path, sizeof(path), KSM_SYSFS "/%s", knobs[i]);
-		if (pk_read_file(path, old[i], sizeof(old[i])))
-			old[i][0] = '\0';
-		if (pk_write_file(path, want[i], err, sizeof(err)))
-			pk_diag(t->r, "ksm: %s", err);
-	}
-	while (pk_now() < deadline) {
-		if (done(t)) {
-			ok = true;
-			break;
-		}
-		usleep(2000);
-	}
-	for (i = 3; i-- > 0;) {
-		char path[128];
-
-		snprintf(path, sizeof(path), KSM_SYSFS "/%s", knobs[i]);
-		if (old[i][0])
-			pk_write_file(path, old[i], err, sizeof(err));
-	}
-	return ok;
 }
 
 static int make_ksm(struct pk_tc *t, struct pk_buf *b)
@@ -273,8 +163,8 @@ static int make_ksm(struct pk_tc *t, struct pk_buf *b)
 	/* identical pages, so KSM merges all of them into one */
 	pk_pattern_fill_periodic(t->expect, b->len, t->seed++, t->page);
 	pk_copy_probes(t, b->addr, t->expect);
-	if (pk_read_file(KSM_SYSFS "/run", run, sizeof(run))) {
-		pk_skip(t->r, "no %s/run: kernel without CONFIG_KSM", KSM_SYSFS);
+	if (pk_read_file(KSM_RUN, run, sizeof(run))) {
+		pk_skip(t->r, "no %s: kernel without CONFIG_KSM", KSM_RUN);
 		return 1;
 	}
 	if (!t->pfn_visible) {
@@ -359,66 +249,89 @@ static int make_memfd(struct pk_tc *t, struct pk_buf *b, bool shared)
 	return 0;
 }
 
-int pk_buf_create(struct pk_tc *t, struct pk_buf *b)
+static int make_anon_4k(struct pk_tc *t, struct pk_buf *b)
 {
-	int ret;
+	if (map_aligned(b, SMALL_LEN, 4096, 0, t->r))
+		return -1;
+	madvise(b->addr, b->len, MADV_NOHUGEPAGE);
+	pk_copy_probes(t, b->addr, t->expect);
+	return 0;
+}
 
-	b->backing = t->c->backing;
-	b->fd = -1;
-	b->len = pk_backing_len(b->backing);
+static int make_zero(struct pk_tc *t, struct pk_buf *b)
+{
+	if (map_aligned(b, SMALL_LEN, 4096, 0, t->r))
+		return -1;
+	madvise(b->addr, b->len, MADV_NOHUGEPAGE);
+	/* never touched: every read sees the shared zero page */
+	memset(t->expect, 0, b->len);
+	return 0;
+}
 
-	switch (b->backing) {
-	case PK_BACK_ANON_4K:
-		if (map_aligned(b, SMALL_LEN, 4096, 0, t->r))
-			return -1;
-		madvise(b->addr, b->len, MADV_NOHUGEPAGE);
-		pk_copy_probes(t, b->addr, t->expect);
-		return 0;
-	case PK_BACK_ZERO:
-		if (map_aligned(b, SMALL_LEN, 4096, 0, t->r))
-			return -1;
-		madvise(b->addr, b->len, MADV_NOHUGEPAGE);
-		/* never touched: every read sees the shared zero page */
-		memset(t->expect, 0, b->len);
-		return 0;
-	case PK_BACK_ANON_THP:
-		return make_thp(t, b);
-	case PK_BACK_ANON_THP_PTE:
-		ret = make_thp(t, b);
-		if (ret)
-			return ret;
-		/* PTE-map the THP: change one subpage's protection and back */
-		if (mprotect(b->addr + t->page, t->page, PROT_READ) ||
-		    mprotect(b->addr + t->page, t->page,
-			     PROT_READ | PROT_WRITE)) {
-			pk_fail(t->r, "mprotect to PTE-map the THP: %s",
-				strerror(errno));
-			return -1;
-		}
-		if (pk_smaps_field_kb(b->addr, "AnonHugePages") != 0) {
-			pk_skip(t->r, "the THP stayed PMD-mapped after a partial mprotect");
-			return 1;
-		}
-		if (t->kpf_fd >= 0 && pk_count_kpf(t, b, PK_KPF_THP) != t->npages) {
-			pk_skip(t->r, "the THP was split instead of PTE-mapped (%zu of %zu pages still THP)",
-				pk_count_kpf(t, b, PK_KPF_THP), t->npages);
-			return 1;
-		}
-		return 0;
-	case PK_BACK_ANON_MTHP:
-		return make_mthp(t, b);
-	case PK_BACK_HUGETLB_2M:
-		return make_hugetlb(t, b);
-	case PK_BACK_MEMFD_SHARED:
-		return make_memfd(t, b, true);
-	case PK_BACK_TMPFS_PRIVATE:
-		return make_memfd(t, b, false);
-	case PK_BACK_KSM:
-		return make_ksm(t, b);
-	default:
-		pk_fail(t->r, "internal: unknown backing %d", b->backing);
+static int make_thp_pte(struct pk_tc *t, struct pk_buf *b)
+{
+	int ret = make_thp(t, b);
+
+	if (ret)
+		return ret;
+	/* PTE-map the THP: change one subpage's protection and back */
+	if (mprotect(b->addr + t->page, t->page, PROT_READ) ||
+	    mprotect(b->addr + t->page, t->page, PROT_READ | PROT_WRITE)) {
+		pk_fail(t->r, "mprotect to PTE-map the THP: %s",
+			strerror(errno));
 		return -1;
 	}
+	if (pk_smaps_field_kb(b->addr, "AnonHugePages") != 0) {
+		pk_skip(t->r, "the THP stayed PMD-mapped after a partial mprotect");
+		return 1;
+	}
+	if (t->kpf_fd >= 0 && pk_count_kpf(t, b, PK_KPF_THP) != t->npages) {
+		pk_skip(t->r, "the THP was split instead of PTE-mapped (%zu of %zu pages still THP)",
+			pk_count_kpf(t, b, PK_KPF_THP), t->npages);
+		return 1;
+	}
+	return 0;
+}
+
+static int make_memfd_shared(struct pk_tc *t, struct pk_buf *b)
+{
+	return make_memfd(t, b, true);
+}
+
+static int make_tmpfs_private(struct pk_tc *t, struct pk_buf *b)
+{
+	return make_memfd(t, b, false);
+}
+
+/*
+ * The backings.  To add one: its create function above and one line
+ * here (and its enum pk_backing value in pinkit.h).  PK_BF_ALL_DIRS: the
+ * core backings that get interleaving, atomics and SEND/RECV too.
+ */
+#define SHMEM_WP	UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+const struct pk_backing_desc pk_backings[PK_BACK_NR] = {
+	[PK_BACK_ANON_4K] = { "anon-4k", SMALL_LEN, PK_BF_ALL_DIRS, 0,
+			      make_anon_4k },
+	[PK_BACK_ANON_THP] = { "anon-thp", SZ_2M, PK_BF_ALL_DIRS, 0,
+			       make_thp },
+	[PK_BACK_ANON_THP_PTE] = { "anon-thp-pte", SZ_2M, PK_BF_ALL_DIRS, 0,
+				   make_thp_pte },
+	[PK_BACK_ANON_MTHP] = { "anon-mthp-64k", 4 * SZ_64K, 0, 0,
+				make_mthp },
+	[PK_BACK_HUGETLB_2M] = { "hugetlb-2m", SZ_2M,
+				 PK_BF_NO_SOFT_DIRTY | PK_BF_ONE_PAGE,
+				 SHMEM_WP, make_hugetlb },
+	[PK_BACK_MEMFD_SHARED] = { "memfd-shared", SMALL_LEN, PK_BF_ALL_DIRS,
+				   SHMEM_WP, make_memfd_shared },
+	[PK_BACK_TMPFS_PRIVATE] = { "tmpfs-private", SMALL_LEN,
+				    PK_BF_ALL_DIRS, 0, make_tmpfs_private },
+	[PK_BACK_ZERO] = { "never-touched", SMALL_LEN, 0, 0, make_zero },
+	[PK_BACK_KSM] = { "ksm", SMALL_LEN, PK_BF_NO_TWIN, 0, make_ksm },
+};
+
+const char *pk_backing_name(enum pk_backing b)
+{
+	return b < PK_BACK_NR ? pk_backings[b].name : "?";
 }
 
 void pk_buf_destroy(struct pk_buf *b)
