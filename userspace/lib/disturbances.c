@@ -382,20 +382,27 @@ static int cmp_page(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Every page written after the reset must be reported written. */
-static int pagemap_scan_end(struct pk_tc *t)
+/*
+ * The pages that must be in @category after the round: those the device
+ * wrote and, with @cpu_all, the probe pages the CPU wrote.  Scans once and
+ * counts them in @want, those missing from @category in @missed, the first
+ * of those in @first.  -1 (reason in t->r) when the scan fails.
+ */
+static int pm_scan_missed(struct pk_tc *t, uint64_t category, bool cpu_all,
+			  size_t *want, size_t *missed, size_t *first)
 {
-	uint8_t *written = calloc(t->npages, 1);
-	size_t i, missed = 0, first = 0, want = 0;
-	bool cpu_all = t->c->dir == PK_DIR_CPU_WRITE_RDMA_READ;
+	uint8_t *in = calloc(t->npages, 1);
+	size_t i;
 
-	if (!written) {
+	*want = *missed = *first = 0;
+	if (!in) {
 		pk_fail(t->r, "out of memory");
 		return -1;
 	}
-	if (pm_scan(t, false, PAGE_IS_WRITTEN, written)) {
-		pk_fail(t->r, "PAGEMAP_SCAN (read): %s", strerror(errno));
-		free(written);
+	if (pm_scan(t, false, category, in)) {
+		pk_fail(t->r, "PAGEMAP_SCAN (read, categories 0x%" PRIx64 "): %s",
+			category, strerror(errno));
+		free(in);
 		return -1;
 	}
 	for (i = 0; i < t->npages; i++) {
@@ -404,17 +411,28 @@ static int pagemap_scan_end(struct pk_tc *t)
 
 		if (!t->dev_wrote[i] && !cpu)
 			continue;
-		want++;
-		if (!written[i] && !missed++)
-			first = i;
+		(*want)++;
+		if (!in[i] && !(*missed)++)
+			*first = i;
 	}
+	free(in);
+	return 0;
+}
+
+/* Every page written after the reset must be reported written. */
+static int pagemap_scan_end(struct pk_tc *t)
+{
+	bool cpu_all = t->c->dir == PK_DIR_CPU_WRITE_RDMA_READ;
+	size_t want, missed, first;
+
+	if (pm_scan_missed(t, PAGE_IS_WRITTEN, cpu_all, &want, &missed, &first))
+		return -1;
 	pk_diag(t->r, "PAGEMAP_SCAN: %zu of %zu written pages reported written",
 		want - missed, want);
 	if (missed)
 		pk_fail(t->r, "PAGEMAP_SCAN reports page %zu (offset 0x%zx) unwritten although the %s wrote it after the reset; %zu of %zu written pages reported unwritten",
 			first, first * t->page, cpu_all ? "CPU" : "device",
 			missed, want);
-	free(written);
 	return 0;
 }
 
@@ -428,8 +446,7 @@ static int pagemap_scan_end(struct pk_tc *t)
 static int uffd_rwp_begin(struct pk_tc *t)
 {
 	struct uffdio_rwprotect rwp;
-	uint8_t *accessed;
-	size_t i, want = 0, missed = 0, first = 0;
+	size_t want, missed, first;
 	int ret;
 
 	ret = uffd_setup(t, UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC,
@@ -447,25 +464,8 @@ static int uffd_rwp_begin(struct pk_tc *t)
 	pk_set_expect(t, t->seed++);
 	if (pk_device_write_probes(t, NULL))
 		return -1;
-	accessed = calloc(t->npages, 1);
-	if (!accessed) {
-		pk_fail(t->r, "out of memory");
+	if (pm_scan_missed(t, PAGE_IS_ACCESSED, false, &want, &missed, &first))
 		return -1;
-	}
-	if (pm_scan(t, false, PAGE_IS_ACCESSED, accessed)) {
-		pk_fail(t->r, "PAGEMAP_SCAN (PAGE_IS_ACCESSED): %s",
-			strerror(errno));
-		free(accessed);
-		return -1;
-	}
-	for (i = 0; i < t->npages; i++) {
-		if (!t->dev_wrote[i])
-			continue;
-		want++;
-		if (!accessed[i] && !missed++)
-			first = i;
-	}
-	free(accessed);
 	pk_diag(t->r, "uffd-rwp: %zu of %zu pages the device wrote reported accessed",
 		want - missed, want);
 	if (missed)
