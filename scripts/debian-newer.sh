@@ -35,17 +35,18 @@ apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourcePart
 
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
 [ -f "$keyring" ] || "$PINKIT_ROOT/scripts/deps.sh" keyring
-printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$(system_mirror)" "$suite" \
+mirror=$(system_mirror)
+printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$mirror" "$suite" \
 	> "$state/sources.list.new"
 cmp -s "$state/sources.list.new" "$state/sources.list" ||
 	{ mv "$state/sources.list.new" "$state/sources.list"; rm -f "$state/updated"; }
 rm -f "$state/sources.list.new"
 : > "$state/status"
 if [ -z "$(find "$state/updated" -mmin -600 2>/dev/null)" ]; then
-	step_begin "reading the package lists of Debian $suite ($(system_mirror))"
+	step_begin "reading the package lists of Debian $suite ($mirror)"
 	apt-get "${apt_opts[@]}" -qq update >"$state/update.log" 2>&1 ||
 		die "apt-get update of Debian $suite failed (see $state/update.log);" \
-			"check that $(system_mirror) is reachable"
+			"check that $mirror is reachable"
 	touch "$state/updated"
 	step_end
 fi
