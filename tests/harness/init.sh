@@ -60,23 +60,8 @@ silent)	poweroff -f ;;
 esac
 
 mkdir -p /results
-# A stock kernel brings its modules, in load order; the pinkit kernel has
-# everything built in.
-if [ -f /lib/modules/pinkit.order ]; then
-	while read -r m; do
-		insmod "$m" || { echo "PINKIT-SETUP-FAILED insmod $m"; finish 3; }
-	done < /lib/modules/pinkit.order
-fi
-
-ip link set lo up
-ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up ||
-	{ echo "PINKIT-SETUP-FAILED eth0"; finish 3; }
-rdma link add rxe0 type rxe netdev eth0 ||
-	{ echo "PINKIT-SETUP-FAILED rxe"; finish 3; }
-
-# Resources some backings and disturbances need: hugetlb pages and swap.
-echo 32 > /proc/sys/vm/nr_hugepages 2>/dev/null
-[ -b /dev/vdb ] && mkswap /dev/vdb >/dev/null && swapon /dev/vdb
+. /setup.sh
+pinkit_setup /dev/vdb || finish 3
 
 if [ "$(arg pinkit.mode)" = bench ]; then
 	/bench | tee /results/bench

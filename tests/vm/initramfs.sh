@@ -18,6 +18,7 @@ cp /bin/busybox "$root/bin/busybox"
 ldd /bin/busybox >/dev/null 2>&1 &&
 	die "/bin/busybox is not the static build; apt-get install busybox-static"
 cp "$PINKIT_ROOT/tests/harness/init.sh" "$root/init"
+cp "$PINKIT_ROOT/tests/harness/setup.sh" "$root/setup.sh"
 chmod 755 "$root/init"
 
 provider=$(ls /usr/lib/x86_64-linux-gnu/libibverbs/librxe-rdmav*.so 2>/dev/null | head -n1)

@@ -1,98 +1,24 @@
 #!/usr/bin/env bash
 # stock.sh VER [KERNEL-ARGS...] - boot Debian's prebuilt kernel of VER
-# (linux-image-VER*-amd64-unsigned, or from 7.x linux-binary-unsigned-VER*
-# with linux-modules-VER*, the newest the suite has) with the
-# pinkit guest and suite, loading the modules rxe needs in dependency order.
+# (tests/vm/stock-kernel.sh) with the pinkit guest and suite, loading the
+# modules rxe needs in dependency order.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 ver=$1
 shift
 check_kver "$ver"
-suite=$(kver_suite "$ver")
-vre=${ver//./\\.}
-case $ver in
-6.1)	pat="^linux-image-$vre\\.0-[0-9]+-amd64-unsigned\$" ;;
-7.*)	pat="^linux-binary-unsigned-$vre\\.[0-9]+\\+deb[0-9]+-amd64\$" ;;
-*)	pat="^linux-image-$vre\\.[0-9]+\\+deb[0-9]+-amd64-unsigned\$" ;;
-esac
-# newest - the newest package of the suite whose name matches $pat.
-newest()
-{
-	if [ "$suite" = system ]; then
-		apt-cache search --names-only "$pat" | awk '{ print $1 }' | sort -V | tail -n1
-	else
-		"$PINKIT_ROOT/scripts/debian-newer.sh" "$suite" search "$pat" | tail -n1
-	fi
-}
-pkg=$(newest)
-if [ -z "$pkg" ] && [ "$suite" = system ]; then
-	"$PINKIT_ROOT/scripts/deps.sh" --update
-	pkg=$(newest)
-fi
-[ -n "$pkg" ] || die "Debian ${suite/system/bookworm} carries no prebuilt linux-$ver (no package" \
-	"matches $pat); run 'make stock' with a KVER it carries ($SUPPORTED_KVERS)," \
-	"or boot your own build of linux-$ver with 'make run KSRC=... PATCHES=none'"
-# From 7.x the image and its modules are two packages of the same ABI name.
-pkgs=("$pkg")
-case $pkg in
-linux-binary-unsigned-*) pkgs+=("linux-modules-${pkg#linux-binary-unsigned-}") ;;
-esac
+read -r root kver kernel < <("$(dirname "$0")/stock-kernel.sh" "$ver") || exit 1
+[ -n "$kernel" ] || exit 1
 
-root=$PINKIT_CACHE/stock/$pkg
-if [ ! -f "$root/.pinkit-done" ]; then
-	step_begin "downloading and unpacking ${pkgs[*]}"
-	rm -rf "$root"
-	mkdir -p "$root/deb"
-	if [ "$suite" = system ]; then
-		(cd "$root/deb" && apt-get download -q "${pkgs[@]}" >"$root/download.log" 2>&1) ||
-			die "apt-get download ${pkgs[*]} failed (see $root/download.log)"
-	else
-		"$PINKIT_ROOT/scripts/debian-newer.sh" "$suite" download "$root/deb" "${pkgs[@]}"
-	fi
-	for d in "$root"/deb/*.deb; do
-		dpkg-deb -x "$d" "$root"
-	done
-	rm -rf "$root/deb"
-	# usrmerged packages: modprobe -d looks in ROOT/lib/modules.
-	[ -e "$root/lib" ] || ln -s usr/lib "$root/lib"
-	touch "$root/.pinkit-done"
-	step_end
-fi
-kver=$(ls "$root/lib/modules" | head -n1)
-kernel=$root/boot/vmlinuz-$kver
-[ -f "$kernel" ] || kernel=$root/lib/modules/$kver/vmlinuz.unsigned
-[ -f "$kernel" ] || die "$pkg has neither /boot/vmlinuz-$kver nor" \
-	"/usr/lib/modules/$kver/vmlinuz.unsigned"
-[ -f "$root/lib/modules/$kver/modules.dep" ] || depmod -b "$root" "$kver"
-
-# The modules rxe needs, with their dependencies, in load order,
-# decompressed so that busybox insmod can load them.
+# The modules rxe needs.  From 7.x virtio_pci is built in, crc32 is a
+# library and rdma_rxe no longer pulls ib_uverbs in: stock-modules.sh
+# leaves out those that do not exist, ib_uverbs is asked for by name.
 extra=$(mktemp -d)
 trap 'rm -rf "$extra"' EXIT
-mkdir -p "$extra/lib/modules"
-# From 7.x virtio_pci is built in, crc32 is a library and rdma_rxe no longer
-# pulls ib_uverbs in: ask only for modules that exist, ib_uverbs by name.
-want=()
-for m in virtio_pci virtio_net virtio_blk crc32_generic rdma_rxe ib_uverbs; do
-	modprobe -d "$root" -S "$kver" --show-depends "$m" >/dev/null 2>&1 && want+=("$m")
-done
-mods=$(modprobe -d "$root" -S "$kver" --show-depends -a "${want[@]}" |
-	awk '$1 == "insmod" { print $2 }') ||
-	die "modprobe could not resolve the rxe modules of $kver"
-for m in $mods; do
-	[ -n "$(grep -Fx "$m" "$extra/list" 2>/dev/null)" ] && continue
-	echo "$m" >> "$extra/list"
-	base=$(basename "$m")
-	case $base in
-	*.xz)	xz -dc "$m" > "$extra/lib/modules/${base%.xz}"; base=${base%.xz} ;;
-	*.zst)	zstd -qdc "$m" > "$extra/lib/modules/${base%.zst}"; base=${base%.zst} ;;
-	*)	cp "$m" "$extra/lib/modules/$base" ;;
-	esac
-	echo "/lib/modules/$base" >> "$extra/lib/modules/pinkit.order"
-done
+"$(dirname "$0")/stock-modules.sh" "$root" "$kver" "$extra" \
+	virtio_pci virtio_net virtio_blk crc32_generic rdma_rxe ib_uverbs
 initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-stock-$ver.gz
 EXTRA_ROOT=$extra "$(dirname "$0")/initramfs.sh" "$initrd"
-note "stock kernel $kver with $(wc -l < "$extra/list") modules"
 # The series' kernel selftests, built with the patched kernel of the same
 # version, run on the stock kernel too: they must fail there.
 kst=${OUT:-$PINKIT_ROOT/out}/bzImage-$ver-default.selftests.gz
