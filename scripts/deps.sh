@@ -22,6 +22,7 @@ pkgs_for()
 	src-*)	check_kver "${1#src-}"; echo "linux-source-${1#src-}" ;;
 	audit)	echo coccinelle python3 ;;
 	bench)	echo perftest ;;
+	rdma-core) echo python3-pyverbs ;;
 	sparse)	echo sparse ;;
 	*)	die "deps.sh: unknown group '$1'" ;;
 	esac
