@@ -10,7 +10,7 @@ TIMEOUT ?= 300
 # The negative-control switch of the patched kernel (kernel/patches/*/): the
 # suite runs a second time with it on and must see corruption.
 CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
-export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL
+export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kasan,$(DEBUG)),-kasan)
@@ -19,12 +19,15 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
+.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
 	@echo "make check    host unit tests + harness self-tests + the suite in the VM"
 	@echo "make stock    the same suite on Debian's prebuilt kernel of KVER"
+	@echo "make shell    an interactive shell in a guest on the host's / (kit kernel, rxe0 up)"
+	@echo "make exec CMD='...'  run a host command in that guest, its output and exit status"
+	@echo "make rdma-core  rdma-core's own tests (pyverbs) on rxe0 in that guest"
 	@echo "make soak     CPU writers + device traffic + disturbances at once (SECONDS=60), then its legacy_cow control"
 	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
@@ -48,6 +51,30 @@ kernel:
 run: initramfs
 	@k=$$(kernel/scripts/build.sh); \
 	tests/harness/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
+
+# make shell / make exec CMD='...': the guest on the host's root filesystem
+# (tests/guest/: the host's / read-only over 9p, a tmpfs overlay, rxe0 up)
+# on KVER's kit kernel; KERNEL=bzImage boots an image already built, STOCK=1
+# Debian's prebuilt kernel of KVER.  exec: CMD runs with bash -c in the
+# current directory; make exits non-zero when it does (the exact status on
+# the last line).
+STOCK ?=
+GUEST_KERNEL = m=; if [ "$(STOCK)" = 1 ]; then read -r k m _ < <(tests/guest/stock.sh $(KVER)); \
+	else k=$${KERNEL:-$$(kernel/scripts/build.sh)}; fi
+GUEST_NAME = $(if $(filter 1,$(STOCK)),stock-$(KVER),$(RUNNAME))
+shell: deps
+	@$(GUEST_KERNEL); tests/guest/run.sh shell "$$k" $(OUT)/shell-$(GUEST_NAME) $$m
+
+exec: deps
+	@[ -n "$$CMD" ] || { echo "make exec: give the command: make exec CMD='ibv_devinfo -d rxe0 -v'" >&2; exit 2; }
+	@$(GUEST_KERNEL); tests/guest/run.sh exec "$$k" $(OUT)/exec-$(GUEST_NAME) $$m || \
+		{ rc=$$?; echo "pinkit: exit status $$rc" >&2; exit $$rc; }
+
+# make rdma-core: rdma-core's own tests (Debian's python3-pyverbs) on rxe0
+# in that guest, each test a KTAP result; a failure shows the stock
+# kernel's result beside it.  KERNEL=bzImage boots an image already built.
+rdma-core: deps
+	@tests/guest/rdma-core-stage.sh
 
 # make stock: Debian's prebuilt kernel of the same version, same suite.
 stock: userspace
@@ -102,7 +129,7 @@ bench-loop:
 	@tests/bench/loop.sh
 
 # Figures for rxe ODP: perftest pinned vs --odp in the guest.
-bench: userspace
+bench: deps
 	@k=$$(kernel/scripts/build.sh); tests/bench/perftest.sh "$$k"
 
 # The proof table: stock Debian kernel / patched / patched + legacy_cow.

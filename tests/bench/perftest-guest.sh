@@ -1,5 +1,5 @@
 #!/bin/sh
-# perftest-guest.sh - runs inside the guest (as /bench): perftest's
+# perftest-guest.sh - runs inside the guest (tests/bench/perftest.sh): perftest's
 # ib_write_bw and ib_read_bw over rxe0 loopback, pinned and --odp, warm
 # (many 64 KiB messages) and first touch (5 messages of 8 MiB into fresh
 # memory, so ODP faults every page in).  One line per run on stdout:

@@ -1,24 +1,23 @@
 #!/usr/bin/env bash
-# perftest.sh BZIMAGE - figures for rxe ODP (a benchmark, not a test):
-# boot the kit kernel with perftest in the guest, run ib_write_bw and
+# perftest.sh BZIMAGE [MODULES-DIR] - figures for rxe ODP (a benchmark, not a test):
+# boot the kit kernel in the guest on the host's root filesystem, run ib_write_bw and
 # ib_read_bw pinned and --odp, print the bandwidths, the ODP/pinned ratio
 # (target >= 0.9 once warm) and the first-touch figures.  Under TCG the
 # numbers are noisy: compare columns of one run, not runs.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
-kernel=$1
+kernel=$1 mods=${2:-}
 out=${OUT:-$PINKIT_ROOT/out}
 "$PINKIT_ROOT/scripts/deps.sh" bench
-extra=$(mktemp -d)
-trap 'rm -rf "$extra"' EXIT
-cp "$(dirname "$0")/perftest-guest.sh" "$extra/bench"
-EXTRA_ROOT=$extra "$PINKIT_ROOT/tests/vm/initramfs.sh" "$out/initramfs-bench.gz" \
-	/usr/bin/ib_write_bw /usr/bin/ib_read_bw
-CONTROL= TIMEOUT=${TIMEOUT:-600} "$PINKIT_ROOT/tests/harness/boot.sh" "$kernel" \
-	"$out/initramfs-bench.gz" "$out/bench" pinkit.mode=bench ||
-	die "the bench guest did not finish: $out/bench/console.txt"
-res=$out/bench/results/bench
-[ -s "$res" ] || die "the bench guest wrote no figures: $out/bench/console.txt"
+# perftest runs from the host's own installation, in the guest on the
+# host's root filesystem (tests/guest/run.sh): nothing to pack.
+rm -rf "$out/bench"
+mkdir -p "$out/bench"
+CMD="$PINKIT_ROOT/tests/bench/perftest-guest.sh > /run/pinkit/bench" \
+	TIMEOUT=${TIMEOUT:-600} "$PINKIT_ROOT/tests/guest/run.sh" exec "$kernel" "$out/bench" $mods ||
+	die "the bench guest did not finish: $out/bench/console.log"
+res=$out/bench/share/bench
+[ -s "$res" ] || die "the bench guest wrote no figures: $out/bench/console.log"
 grep '^# ' "$res" || true
 awk '!/^#/ { bw[$1, $2, $3] = $4; t[$1] = 1 }
 END {

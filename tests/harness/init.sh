@@ -9,7 +9,6 @@
 # kernel command line carries none, so a value may hold commas):
 #   pinkit.run=ARGS      arguments for `pinkit run`, split at blanks
 #   pinkit.mode=probe    print the boot marker and power off (KVM probe)
-#   pinkit.mode=bench    run /bench (perftest) instead of the suite
 #   pinkit.mode=soak     `pinkit soak` instead of `pinkit run` (pinkit.run
 #                        holds its arguments); its control pass runs the
 #                        soak for at most 60 s
@@ -62,11 +61,6 @@ esac
 mkdir -p /results
 . /setup.sh
 pinkit_setup /dev/vdb || finish 3
-
-if [ "$(arg pinkit.mode)" = bench ]; then
-	/bench | tee /results/bench
-	finish 0
-fi
 
 run_args=$(arg pinkit.run)
 echo "$run_args" > /results/run-args

@@ -22,7 +22,32 @@ errors=()
 # Kernel splats: only printk lines (they carry a [time] prefix), so the
 # suite's own output cannot trip this.
 splat='Kernel panic|BUG:|Oops|WARNING:|general protection fault|kernel BUG at|KASAN:|UBSAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_sched detected stall|soft lockup|hard LOCKUP|VM_BUG_ON|page dumped because'
-if [ -f "$con" ] && first=$(grep -n -m1 -E "^\[ *[0-9]+\.[0-9]+\] .*($splat)" "$con"); then
+# A message that matches but is not a splat is exempt only through an entry
+# of the allowlist (ALLOWLIST, default console-allow.txt beside this file).
+allow=${ALLOWLIST:-$(dirname "$0")/console-allow.txt}
+[ -f "$allow" ] || die "the console allowlist $allow is missing"
+allowed=$(awk '
+	/^why: ./ { why = 1; next }
+	/^ere: ./ { if (!why) { printf "line %d: an ere: without a why: line before it\n", NR > "/dev/stderr"; bad = 1 }
+		why = 0; print substr($0, 6); next }
+	/^[ \t]*$/ || /^#/ { next }
+	{ printf "line %d: neither why:, ere:, # nor blank\n", NR > "/dev/stderr"; bad = 1 }
+	END { exit bad }' "$allow") || die "the console allowlist $allow is malformed (see above): every entry is a why: line, then an ere: line"
+# splat_scan CONSOLE - "LINE:TEXT" of the first printk line that matches
+# the splat pattern and no allowlist entry; false when there is none.
+splat_scan()
+{
+	printf '%s\n' "$allowed" | awk -v splat="$splat" '
+		FNR == NR { if ($0 != "") ere[++n] = $0; next }
+		/^\[ *[0-9]+\.[0-9]+\] / {
+			m = $0; sub(/^\[[^]]*\] /, "", m)
+			if (m !~ splat) next
+			for (i = 1; i <= n; i++) if (m ~ ere[i]) next
+			print FNR ":" $0; found = 1; exit
+		}
+		END { exit !found }' - "$1"
+}
+if [ -f "$con" ] && first=$(splat_scan "$con"); then
 	n=${first%%:*}
 	echo "# kernel splat on the console (line $n of $con):" >&2
 	sed -n "$((n > 3 ? n - 3 : 1)),$((n + 25))p" "$con" | sed 's/^/  | /' >&2

@@ -97,7 +97,7 @@ export KSELFTESTS=none
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..19"
+echo "1..26"
 # The user's CFLAGS add to the flags the code needs, never replace them.
 expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
 	bash -c "make -s -C userspace BUILD='$work/o0' CFLAGS=-O0 && ls '$work/o0'"
@@ -146,6 +146,39 @@ echo "a self-test" > "$work/warn/results/plugin-skipped"
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
 expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
 	tests/harness/verdict.sh "$work/warn" warn
+
+# The console allowlist (tests/harness/console-allow.txt) exempts a
+# message that is not a splat, and nothing else: the same run with a real
+# WARNING after it still fails.
+mkdir -p "$work/allow"
+cp -a "$work/warn/results" "$work/allow/"
+printf '[    0.100000] RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks, data leaks possible!\n' \
+	> "$work/allow/console.txt"
+expect ok console-allowlisted-line-passes '^1 passed, 0 failed, 0 skipped' \
+	env CONTROL= tests/harness/verdict.sh "$work/allow" allow
+mkdir -p "$work/allow2"
+cp -a "$work/allow/." "$work/allow2/"
+cat "$work/warn/console.txt" >> "$work/allow2/console.txt"
+expect fail console-allowlist-keeps-splats 'kernel splat: WARNING: CPU: 0' \
+	env CONTROL= tests/harness/verdict.sh "$work/allow2" allow2
+printf 'ere: WARNING\n' > "$work/allow-bad"
+expect fail console-allowlist-entry-needs-reason 'line 1: an ere: without a why:' \
+	env ALLOWLIST="$work/allow-bad" CONTROL= tests/harness/verdict.sh "$work/allow" allow
+
+# A results directory whose KTAP holds no result is no verdict, never a pass.
+mkdir -p "$work/empty/results"
+: > "$work/empty/results/ktap"
+echo 0 > "$work/empty/results/rc"
+echo "a self-test" > "$work/empty/results/plugin-skipped"
+: > "$work/empty/console.txt"
+expect fail empty-ktap-is-no-verdict 'no verdict: the main pass printed no KTAP plan' \
+	env CONTROL= tests/harness/verdict.sh "$work/empty" empty
+
+# make exec: the host command's output comes back and so does its exit
+# status (tests/guest/run.sh, the guest on the host's root filesystem).
+expect ok guest-exec-output-and-status '^status 3 ODP' \
+	bash -c "out=\$(CMD='ibv_devinfo -d rxe0 -v | grep -c -i odp; exit 3' TIMEOUT=240 \
+		tests/guest/run.sh exec '$kernel' '$work/exec'); echo \"status \$? \$(echo \"\$out\" | grep -q '^[1-9]' && echo ODP)\""
 
 # A control pass that sees no corruption means the checker is blind: the
 # run fails although every case of both passes "passed".
