@@ -78,6 +78,8 @@ qrc=$?
 set -e
 rm -f "$out/swap.img"
 if [ -f "$share/rc" ]; then
+	# a shell session that came back ended well, whatever its last command
+	[ "$mode" = shell ] && exit 0
 	exit "$(cat "$share/rc")"
 fi
 if [ $qrc = 124 ] || [ $qrc = 137 ]; then
