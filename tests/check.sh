@@ -4,9 +4,12 @@
 # fixtures (audit), the suite in the VM on the patched mainline kernel (7.3)
 # with the series' kernel selftests, the example kind plugin's pass and the
 # legacy_cow control pass in the same boot (vm-7.3), the bare `pinkit run
-# --device rxe0` against that run's verdicts (plain-7.3), and the suite on
-# the patched 6.12 (vm-6.12) and 6.1 (vm-6.1), with a 60 s `pinkit soak`
-# and its 60 s legacy_cow control on 7.3 (soak-7.3) in between.  Each
+# --device rxe0` against that run's verdicts (plain-7.3), rdma-core's own
+# tests on rxe0 in the guest on the host's / (rdma-core-7.3; a failure shows
+# the stock kernel's result beside it), the suite on the patched 6.12
+# (vm-6.12) and rdma-core's tests there (rdma-core-6.12), and 6.1 (vm-6.1),
+# with a 60 s `pinkit soak` and its 60 s legacy_cow control on 7.3
+# (soak-7.3) in between.  Each
 # stage ends with "N passed, N failed, N skipped"; the last line here is
 # their sum.
 # A stage that ends without that line counts as one failure.
@@ -40,7 +43,9 @@ stage selftest make -s selftest
 stage audit make -s audit-test
 stage vm-7.3 make -s run KVER=7.3
 stage plain-7.3 make -s plain KVER=7.3
+stage rdma-core-7.3 make -s rdma-core KVER=7.3
 stage vm-6.12 make -s run KVER=6.12
+stage rdma-core-6.12 make -s rdma-core KVER=6.12
 stage soak-7.3 make -s soak KVER=7.3 SECONDS=60
 stage vm-6.1 make -s run KVER=6.1
 
