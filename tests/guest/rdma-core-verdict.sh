@@ -21,7 +21,7 @@ if [ -n "$stock" ] && [ -f "$res/ktap.guest" ]; then
 	ktap_records "$stock" | awk -F'\t' -v label="$label" '
 		FNR == NR { st[$2] = $1; why[$2] = $3; next }
 		/^not ok [0-9]+ / {
-			n = $4
+			split($0, wd, " "); n = wd[4]
 			if (n in st) {
 				w = why[n]
 				if (st[n] == "fail") { k = split(w, ls, /\\n/); w = ls[k] }
