@@ -101,9 +101,14 @@ clean:
 bench-loop:
 	@tests/bench/loop.sh
 
-# Figures for rxe ODP: perftest pinned vs --odp in the guest.
+# Figures for rxe ODP: perftest pinned vs --odp in the guest, side by side
+# on each kit kernel of BENCH_KVERS (7.3: upstream ODP with the kit's
+# fixes; 6.12: the kit's backport).
+BENCH_KVERS ?= 7.3 6.12
 bench: userspace
-	@k=$$(kernel/scripts/build.sh); tests/bench/perftest.sh "$$k"
+	@args=(); for v in $(BENCH_KVERS); do \
+		args+=("$$v=$$(KVER=$$v kernel/scripts/build.sh)"); \
+	done; tests/bench/perftest.sh "$${args[@]}"
 
 # The proof table: stock Debian kernel / patched / patched + legacy_cow.
 compare: userspace
