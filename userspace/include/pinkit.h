@@ -227,6 +227,7 @@ enum pk_dir {
 	PK_DIR_HOSTILE_ATOMIC_MISALIGNED,
 	PK_DIR_HOSTILE_ZERO_LEN,
 	PK_DIR_HOSTILE_MAX_LEN,		/* the port's max_msg_sz */
+	PK_DIR_HOSTILE_RESET_AFTER_ERROR, /* reset at once after the error */
 	PK_DIR_NR,
 };
 
@@ -526,6 +527,12 @@ int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 		    size_t scratch_len, char *err, size_t errlen);
 void pk_vehicle_close(struct pk_vehicle *v);
 int pk_vehicle_reconnect(struct pk_vehicle *v, char *err, size_t errlen);
+/*
+ * Both QPs to RESET, qp[order[0]] first, and check that both are in RESET
+ * then (a driver must not move a QP out of RESET by itself).
+ */
+int pk_vehicle_reset(struct pk_vehicle *v, const int order[2], char *err,
+		     size_t errlen);
 
 /* RDMA READ of MR[off..] into scratch[loff..] for each transfer. */
 int pk_rdma_read(struct pk_vehicle *v, struct ibv_mr *mr,
