@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # each.sh - build the kernel after every patch of the series, in order
-# (kernel/patches/<ver>/ then drivers/patches/<ver>/): the tree must build
+# (kernel/patches/<ver>/, kernel/patches/<ver>-fork/, then
+# drivers/patches/<ver>/, as tree.sh applies them): the tree must build
 # at each step.  Prints one line per patch with the compiler warnings of
-# that incremental build; exit 1 at the first that fails.
+# that incremental build; exit 1 at the first that fails.  FIRST=N starts
+# at the N-th patch (the series of the first N patches), for a run that
+# goes on where an earlier one stopped.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 ver=${KVER:-$DEFAULT_KVER}
@@ -11,12 +14,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 all=()
-for d in kernel drivers; do
-	s=$PINKIT_ROOT/$d/patches/$ver/series
+for sd in kernel/patches/$ver kernel/patches/$ver-fork drivers/patches/$ver; do
+	s=$PINKIT_ROOT/$sd/series
 	[ -f "$s" ] || continue
 	while read -r p; do
 		case $p in ''|'#'*) continue ;; esac
-		all+=("$d/patches/$ver/$p")
+		all+=("$sd/$p")
 	done < "$s"
 done
 
@@ -25,9 +28,15 @@ src=$(pristine_source "$ver")
 kconfigs=$work/kconfigs
 find "$src" -name 'Kconfig*' -exec grep -h '^config ' {} + | sed 's/[[:space:]]*$//' | sort -u > "$kconfigs"
 
+first=${FIRST:-1}
+case $first in
+''|*[!0-9]*|0) die "FIRST=$first: give the number of the first patch to build (1 to ${#all[@]})" ;;
+esac
+[ "$first" -le ${#all[@]} ] || die "FIRST=$first: the series of linux-$ver has only ${#all[@]} patches"
 n=0 rc=0
 for p in "${all[@]}"; do
 	n=$((n + 1))
+	[ "$n" -lt "$first" ] && continue
 	# A series of the first n patches, kernel and drivers kept apart so that
 	# each directory's config.snippet comes along.
 	rm -rf "$work/kernel" "$work/drivers"

@@ -3,7 +3,8 @@
 #
 # Env: KVER (7.3|6.12|6.1) or KSRC (any kernel tree); PATCHES=none skips the
 # series; PATCHDIRS="dir..." applies these series directories instead of
-# kernel/patches/<ver> and drivers/patches/<ver>.  The pristine source is
+# kernel/patches/<ver>, kernel/patches/<ver>-fork (the fork() copies
+# series, where there is one) and drivers/patches/<ver>.  The pristine source is
 # unpacked once into the cache (a KSRC tree is copied, and copied again when
 # any of its files changes); the patched tree lives at a fixed path per
 # source so ccache keeps hitting.  A changed
@@ -46,14 +47,16 @@ else
 	name=$ver
 fi
 
-# The series directories: PATCHDIRS when given, else kernel/ then drivers/.
+# The series directories: PATCHDIRS when given, else kernel/ (the core
+# series, then the fork() copies series on top of it) then drivers/.
 if [ "${PATCHES:-}" = none ]; then
 	dirs=()
 elif [ -n "${PATCHDIRS:-}" ]; then
 	read -r -a dirs <<< "$PATCHDIRS"
 else
 	dirs=()
-	for d in "$PINKIT_ROOT/kernel/patches/$ver" "$PINKIT_ROOT/drivers/patches/$ver"; do
+	for d in "$PINKIT_ROOT/kernel/patches/$ver" "$PINKIT_ROOT/kernel/patches/$ver-fork" \
+		 "$PINKIT_ROOT/drivers/patches/$ver"; do
 		[ -f "$d/series" ] && dirs+=("$d")
 	done
 	[ ${#dirs[@]} -gt 0 ] || note "pinkit has no patch series for linux-$ver; building it unpatched"
