@@ -101,9 +101,16 @@ clean:
 bench-loop:
 	@tests/bench/loop.sh
 
-# Figures for rxe ODP: perftest pinned vs --odp in the guest.
-bench: userspace
-	@k=$$(kernel/scripts/build.sh); tests/bench/perftest.sh "$$k"
+# Figures for rxe ODP: perftest pinned vs --odp in the guest; then what
+# fork() copies of partly pinned large folios (the suite's fork-copies
+# cases, tests/bench/forkcopies.sh): pages copied, PMD splits,
+# AnonHugePages, fork() latency pinned / unpinned side by side.
+bench: initramfs
+	@k=$$(kernel/scripts/build.sh); tests/bench/perftest.sh "$$k"; \
+	rc=0; CONTROL= tests/harness/run.sh bench-forkcopies-$(RUNNAME) "$$k" $(INITRD) \
+		'pinkit.run=--filter fork-copies*' >$(OUT)/bench-forkcopies.log 2>&1 || rc=$$?; \
+	tests/bench/forkcopies.sh $(OUT)/bench-forkcopies-$(RUNNAME)/ktap; \
+	tail -n1 $(OUT)/bench-forkcopies.log; exit $$rc
 
 # The proof table: stock Debian kernel / patched / patched + legacy_cow.
 compare: userspace

@@ -403,6 +403,36 @@ static int child_pagemap(struct fc *f, pid_t pid)
 	return ret;
 }
 
+/* The pinned and the copied pages as ranges, for a failure's evidence. */
+static void diag_copied(struct fc *f, size_t copied)
+{
+	char pin[256] = "", cop[256] = "";
+	size_t i, j, pl = 0, cl = 0;
+
+	for (i = 0; i < f->npages; i = j) {
+		bool c = (f->pm_parent[i] & PK_PM_PFN_MASK) !=
+			 (f->pm_child[i] & PK_PM_PFN_MASK);
+
+		for (j = i + 1; j < f->npages &&
+		     ((f->pm_parent[j] & PK_PM_PFN_MASK) !=
+		      (f->pm_child[j] & PK_PM_PFN_MASK)) == c; j++)
+			;
+		if (c && cl < sizeof(cop))
+			cl += (size_t)snprintf(cop + cl, sizeof(cop) - cl,
+					       " %zu-%zu", i, j - 1);
+	}
+	for (i = 0; i < f->npages; i = j) {
+		for (j = i + 1; j < f->npages &&
+		     f->is_pinned[j] == f->is_pinned[i]; j++)
+			;
+		if (f->is_pinned[i] && pl < sizeof(pin))
+			pl += (size_t)snprintf(pin + pl, sizeof(pin) - pl,
+					       " %zu-%zu", i, j - 1);
+	}
+	pk_diag(f->r, "pinned pages:%s; fork copied %zu of %zu pages:%s",
+		pin, copied, f->npages, cl ? cop : " none");
+}
+
 /* What the first fork with the pins did; the verdict of the case. */
 static void judge(struct fc *f, size_t *copied)
 {
@@ -428,6 +458,8 @@ static void judge(struct fc *f, size_t *copied)
 		if (p != b && !moved++ && !shared_pinned)
 			first_bad = i;
 	}
+	if (shared_pinned || moved)
+		diag_copied(f, *copied);
 	if (shared_pinned)
 		pk_fail(f->r, "%zu pinned page(s) shared with the child after fork (first: page %zu, pfn 0x%" PRIx64 "): the parent's next write would leave the device on the child's page",
 			shared_pinned, first_bad,
