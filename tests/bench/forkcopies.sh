@@ -67,7 +67,7 @@ done | awk -F'\t' -v nruns=${#files[@]} -v labels="${labels[*]}" '
 				printf "%-58s %9s %5s %13s %17s %7s\n", c, f[k, c, 3], f[k, c, 4], f[k, c, 5],
 					f[k, c, 6] "/" f[k, c, 7], ratio(f[k, c, 6], f[k, c, 7])
 			}
-			print "copied: pages with another PFN in the child after the first fork with the pins; split: thp_split_pmd during it; fork ms: fastest of 3 forks with the pins / of 3 of an unpinned twin, same process"
+			print "copied: pages with another PFN in the child after the first fork with the pins; split: thp_split_pmd during it; fork ms: fastest of 5 forks with the pins / of 5 of an unpinned twin, same process"
 			exit
 		}
 		printf "%-58s", "fork-copies case"

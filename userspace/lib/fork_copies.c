@@ -28,7 +28,7 @@
  *
  * (pages with another PFN in the child of N, thp_split_pmd during the
  * fork, the parent's AnonHugePages for the range before and after, the
- * fastest of three fork()s with the pins and of three with an unpinned
+ * fastest of five fork()s with the pins and of five with an unpinned
  * twin of the same shape in the same process), which `make bench` and
  * `make compare` collect.
  */
@@ -50,7 +50,7 @@
 
 #define SZ_64K		(64u << 10)
 #define SZ_2M		(2u << 20)
-#define FC_FORKS	3	/* timed forks per variant; the fastest counts */
+#define FC_FORKS	5	/* timed forks per variant; the fastest counts */
 #define FC_PLACES_MAX	4	/* attachments of one case */
 #define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage"
 #define MTHP_64K	THP_SYSFS "/hugepages-64kB/enabled"
