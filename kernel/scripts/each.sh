@@ -5,7 +5,7 @@
 # at each step.  Prints one line per patch with the compiler warnings of
 # that incremental build; exit 1 at the first that fails.  FIRST=N starts
 # at the N-th patch (the series of the first N patches), for a run that
-# goes on where an earlier one stopped.
+# goes on where an earlier one stopped; LAST=N stops after the N-th.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 ver=${KVER:-$DEFAULT_KVER}
@@ -33,10 +33,17 @@ case $first in
 ''|*[!0-9]*|0) die "FIRST=$first: give the number of the first patch to build (1 to ${#all[@]})" ;;
 esac
 [ "$first" -le ${#all[@]} ] || die "FIRST=$first: the series of linux-$ver has only ${#all[@]} patches"
-n=0 rc=0
+last=${LAST:-${#all[@]}}
+case $last in
+''|*[!0-9]*|0) die "LAST=$last: give the number of the last patch to build ($first to ${#all[@]})" ;;
+esac
+[ "$last" -ge "$first" ] && [ "$last" -le ${#all[@]} ] ||
+	die "LAST=$last: give a number from FIRST=$first to ${#all[@]}"
+n=0 rc=0 built=none
 for p in "${all[@]}"; do
 	n=$((n + 1))
 	[ "$n" -lt "$first" ] && continue
+	[ "$n" -gt "$last" ] && break
 	# A series of the first n patches, kernel and drivers kept apart so that
 	# each directory's config.snippet comes along.
 	rm -rf "$work/kernel" "$work/drivers"
@@ -67,6 +74,7 @@ for p in "${all[@]}"; do
 		w=$(grep -c 'warning:' "$work/log")
 		grep 'warning:' "$work/log" | sed 's/^ */# /'
 		printf 'ok %d %s (%d s, %d compiler warnings)\n' "$n" "$p" $(($(date +%s) - t0)) "$w"
+		built=$n
 	else
 		tail -n 25 "$work/log" | sed 's/^/# /'
 		printf 'not ok %d %s\n' "$n" "$p"
@@ -74,5 +82,5 @@ for p in "${all[@]}"; do
 		break
 	fi
 done
-echo "# linux-$ver: $n of ${#all[@]} patches built"
+echo "# linux-$ver: built after patches $first to $built of ${#all[@]}"
 exit $rc
