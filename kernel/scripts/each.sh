@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # each.sh - build the kernel after every patch of the series, in order
-# (kernel/patches/<ver>/, kernel/patches/<ver>-fork/, then
-# drivers/patches/<ver>/, as tree.sh applies them): the tree must build
+# (the series directories tree.sh applies by default: kernel/patches/<ver>/,
+# kernel/patches/<ver>-fork/ where it is a default, then
+# drivers/patches/<ver>/): the tree must build
 # at each step.  Prints one line per patch with the compiler warnings of
 # that incremental build; exit 1 at the first that fails.  FIRST=N starts
 # at the N-th patch (the series of the first N patches), for a run that
@@ -14,9 +15,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 all=()
-for sd in kernel/patches/$ver kernel/patches/$ver-fork drivers/patches/$ver; do
+for sd in $(default_series_dirs "$ver"); do
 	s=$PINKIT_ROOT/$sd/series
-	[ -f "$s" ] || continue
 	while read -r p; do
 		case $p in ''|'#'*) continue ;; esac
 		all+=("$sd/$p")

@@ -4,7 +4,8 @@
 # Env: KVER (7.3|6.12|6.1) or KSRC (any kernel tree); PATCHES=none skips the
 # series; PATCHDIRS="dir..." applies these series directories instead of
 # kernel/patches/<ver>, kernel/patches/<ver>-fork (the fork() copies
-# series, where there is one) and drivers/patches/<ver>.  The pristine source is
+# series, on the versions in FORK_DEFAULT_KVERS of scripts/lib.sh) and
+# drivers/patches/<ver>.  The pristine source is
 # unpacked once into the cache (a KSRC tree is copied, and copied again when
 # any of its files changes); the patched tree lives at a fixed path per
 # source so ccache keeps hitting.  A changed
@@ -55,10 +56,9 @@ elif [ -n "${PATCHDIRS:-}" ]; then
 	read -r -a dirs <<< "$PATCHDIRS"
 else
 	dirs=()
-	for d in "$PINKIT_ROOT/kernel/patches/$ver" "$PINKIT_ROOT/kernel/patches/$ver-fork" \
-		 "$PINKIT_ROOT/drivers/patches/$ver"; do
-		[ -f "$d/series" ] && dirs+=("$d")
-	done
+	while read -r d; do
+		[ -n "$d" ] && dirs+=("$PINKIT_ROOT/$d")
+	done < <(default_series_dirs "$ver")
 	[ ${#dirs[@]} -gt 0 ] || note "pinkit has no patch series for linux-$ver; building it unpatched"
 fi
 
