@@ -54,6 +54,11 @@ if [ "${PATCHES:-}" = none ]; then
 	dirs=()
 elif [ -n "${PATCHDIRS:-}" ]; then
 	read -r -a dirs <<< "$PATCHDIRS"
+	# Absolute: the patches are applied from inside the tree.
+	for i in "${!dirs[@]}"; do
+		[ -d "${dirs[$i]}" ] || die "PATCHDIRS names ${dirs[$i]}, which is not a directory"
+		dirs[$i]=$(cd "${dirs[$i]}" && pwd)
+	done
 else
 	dirs=()
 	while read -r d; do
