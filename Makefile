@@ -103,12 +103,20 @@ bench-loop:
 
 # Figures for rxe ODP: perftest pinned vs --odp in the guest, side by side
 # on each kit kernel of BENCH_KVERS (7.3: upstream ODP with the kit's
-# fixes; 6.12: the kit's backport).
+# fixes; 6.12: the kit's backport).  Then what fork() copies of partly
+# pinned large folios on KVER's kernel (the suite's fork-copies cases,
+# tests/bench/forkcopies.sh): pages copied, PMD splits, AnonHugePages,
+# fork() latency pinned / unpinned side by side.
 BENCH_KVERS ?= 7.3 6.12
-bench: userspace
+bench: initramfs
 	@args=(); for v in $(BENCH_KVERS); do \
 		args+=("$$v=$$(KVER=$$v kernel/scripts/build.sh)"); \
-	done; tests/bench/perftest.sh "$${args[@]}"
+	done; tests/bench/perftest.sh "$${args[@]}"; \
+	k=$$(kernel/scripts/build.sh); \
+	rc=0; CONTROL= tests/harness/run.sh bench-forkcopies-$(RUNNAME) "$$k" $(INITRD) \
+		'pinkit.run=--filter fork-copies*' >$(OUT)/bench-forkcopies.log 2>&1 || rc=$$?; \
+	tests/bench/forkcopies.sh $(OUT)/bench-forkcopies-$(RUNNAME)/ktap; \
+	tail -n1 $(OUT)/bench-forkcopies.log; exit $$rc
 
 # The proof table: stock Debian kernel / patched / patched + legacy_cow.
 compare: userspace
