@@ -97,7 +97,8 @@ export KSELFTESTS=none
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..19"
+# The plan: one result per expect line of this file.
+echo "1..$(grep -c '^expect ' "$0")"
 # The user's CFLAGS add to the flags the code needs, never replace them.
 expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
 	bash -c "make -s -C userspace BUILD='$work/o0' CFLAGS=-O0 && ls '$work/o0'"
@@ -146,6 +147,15 @@ echo "a self-test" > "$work/warn/results/plugin-skipped"
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
 expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
 	tests/harness/verdict.sh "$work/warn" warn
+
+# A main pass that printed no result at all is no verdict, not "0 failed".
+mkdir -p "$work/empty/results"
+: > "$work/empty/results/ktap"
+echo 0 > "$work/empty/results/rc"
+echo "a self-test" > "$work/empty/results/plugin-skipped"
+: > "$work/empty/console.txt"
+expect fail empty-ktap-is-no-verdict 'no verdict: the main pass printed no KTAP plan' \
+	env CONTROL= tests/harness/verdict.sh "$work/empty" empty
 
 # A control pass that sees no corruption means the checker is blind: the
 # run fails although every case of both passes "passed".
