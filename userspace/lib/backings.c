@@ -37,7 +37,6 @@
 #endif
 
 #define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage"
-#define MTHP_64K	THP_SYSFS "/hugepages-64kB/enabled"
 #define HUGETLB_FREE	"/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 #define KSM_RUN		"/sys/kernel/mm/ksm/run"
 
@@ -96,27 +95,30 @@ static int make_thp(struct pk_tc *t, struct pk_buf *b)
 	return 0;
 }
 
-/* Set the 64 KiB mTHP policy; returns the old value in @old. */
-static int mthp_set(const char *val, char *old, size_t oldlen, char *err,
-		    size_t errlen)
+/*
+ * Set the 64 KiB mTHP policy; returns the old value in @old.  1 when the
+ * kernel has no such control, -1 when it cannot be read or written.
+ */
+int pk_mthp_set(const char *val, char *old, size_t oldlen, char *err,
+		size_t errlen)
 {
 	char cur[128], *l, *rb;
 
-	if (pk_read_file(MTHP_64K, cur, sizeof(cur))) {
+	if (pk_read_file(PK_MTHP_64K, cur, sizeof(cur))) {
 		snprintf(err, errlen, "no 64 KiB mTHP control %s: %s (kernel before 6.8 or without THP)",
-			 MTHP_64K, strerror(errno));
-		return -1;
+			 PK_MTHP_64K, strerror(errno));
+		return 1;
 	}
 	/* "always inherit madvise [never]" -> "never" */
 	l = strchr(cur, '[');
 	rb = l ? strchr(l, ']') : NULL;
 	if (!l || !rb) {
-		snprintf(err, errlen, "cannot parse %s: '%s'", MTHP_64K, cur);
+		snprintf(err, errlen, "cannot parse %s: '%s'", PK_MTHP_64K, cur);
 		return -1;
 	}
 	*rb = '\0';
 	snprintf(old, oldlen, "%s", l + 1);
-	return pk_write_file(MTHP_64K, val, err, errlen);
+	return pk_write_file(PK_MTHP_64K, val, err, errlen) ? -1 : 0;
 }
 
 static int make_mthp(struct pk_tc *t, struct pk_buf *b)
@@ -124,16 +126,16 @@ static int make_mthp(struct pk_tc *t, struct pk_buf *b)
 	char old[32], err[PK_ERR_MAX];
 	size_t n;
 
-	if (mthp_set("always", old, sizeof(old), err, sizeof(err))) {
+	if (pk_mthp_set("always", old, sizeof(old), err, sizeof(err))) {
 		pk_skip(t->r, "%s", err);
 		return 1;
 	}
 	if (map_aligned(b, 4 * SZ_64K, SZ_64K, 0, t->r)) {
-		pk_write_file(MTHP_64K, old, err, sizeof(err));
+		pk_write_file(PK_MTHP_64K, old, err, sizeof(err));
 		return -1;
 	}
 	pk_copy_probes(t, b->addr, t->expect);
-	if (pk_write_file(MTHP_64K, old, err, sizeof(err)))
+	if (pk_write_file(PK_MTHP_64K, old, err, sizeof(err)))
 		pk_diag(t->r, "restoring the mTHP policy: %s", err);
 	if (t->kpf_fd < 0) {
 		pk_skip(t->r, "cannot verify mTHP: /proc/kpageflags unreadable (needs root)");

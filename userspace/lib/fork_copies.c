@@ -52,8 +52,6 @@
 #define SZ_2M		(2u << 20)
 #define FC_FORKS	5	/* timed forks per variant; the fastest counts */
 #define FC_PLACES_MAX	4	/* attachments of one case */
-#define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage"
-#define MTHP_64K	THP_SYSFS "/hugepages-64kB/enabled"
 
 enum fc_shape { FC_PMD, FC_PTE, FC_MTHP };
 
@@ -147,32 +145,11 @@ struct fc {
 	char mthp_old[32];
 };
 
-/* "always inherit madvise [never]" -> "never" */
-static int mthp_policy(char *old, size_t len, struct pk_result *r)
-{
-	char cur[128], *l, *rb;
-
-	if (pk_read_file(MTHP_64K, cur, sizeof(cur))) {
-		pk_skip(r, "no 64 KiB mTHP control %s: %s (kernel before 6.8 or without THP)",
-			MTHP_64K, strerror(errno));
-		return 1;
-	}
-	l = strchr(cur, '[');
-	rb = l ? strchr(l, ']') : NULL;
-	if (!l || !rb) {
-		pk_fail(r, "cannot parse %s: '%s'", MTHP_64K, cur);
-		return -1;
-	}
-	*rb = '\0';
-	snprintf(old, len, "%s", l + 1);
-	return 0;
-}
-
 static int mthp_write(const char *val, struct pk_result *r)
 {
 	char err[PK_ERR_MAX];
 
-	if (pk_write_file(MTHP_64K, val, err, sizeof(err))) {
+	if (pk_write_file(PK_MTHP_64K, val, err, sizeof(err))) {
 		pk_fail(r, "%s", err);
 		return -1;
 	}
@@ -546,8 +523,10 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 	size_t p = id % NR(fc_pins);
 	size_t b = id / NR(fc_pins) / NR(fc_kinds);
 	bool mthp_set = false;
+	char err[PK_ERR_MAX];
 	struct fc f;
 	uint64_t probe = 0;
+	int ret;
 
 	memset(&f, 0, sizeof(f));
 	f.r = r;
@@ -576,9 +555,13 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 		goto out;
 	}
 	if (f.back->shape == FC_MTHP) {
-		if (mthp_policy(f.mthp_old, sizeof(f.mthp_old), r))
-			goto out;
-		if (mthp_write("always", r))
+		ret = pk_mthp_set("always", f.mthp_old, sizeof(f.mthp_old),
+				  err, sizeof(err));
+		if (ret > 0)
+			pk_skip(r, "%s", err);
+		else if (ret < 0)
+			pk_fail(r, "%s", err);
+		if (ret)
 			goto out;
 		mthp_set = true;
 	}
