@@ -6,7 +6,8 @@ SHELL := /bin/bash
 KVER    ?= 7.3
 OUT     ?= $(CURDIR)/out
 ARGS    ?=
-TIMEOUT ?= 300
+# The guest's time limit in seconds; a KASAN kernel runs several times slower.
+TIMEOUT ?= $(if $(filter kasan,$(DEBUG)),1800,300)
 # The negative-control switch of the patched kernel (kernel/patches/*/): the
 # suite runs a second time with it on and must see corruption.
 CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
@@ -56,10 +57,13 @@ stock: userspace
 # make soak: `pinkit soak` for SECONDS in the guest (ARGS add options:
 # --seed, --filter, --writers), then with CONTROL on for at most 60 s: it
 # must report lost writes.  KERNEL=bzImage boots an image already built.
+# The guest gets SECONDS plus time to boot, set up and run the control
+# (more under KASAN, whose boot and control pass run several times slower).
 SECONDS ?= 60
+SOAK_SLACK := $(if $(filter kasan,$(DEBUG)),1200,420)
 soak: initramfs
 	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
-	TIMEOUT=$$(( $(SECONDS) + 420 )) CONTROL_GROUPS=soak \
+	TIMEOUT=$$(( $(SECONDS) + $(SOAK_SLACK) )) CONTROL_GROUPS=soak \
 	tests/harness/run.sh soak-$(RUNNAME) "$$k" $(INITRD) pinkit.mode=soak \
 		'pinkit.run=--seconds $(SECONDS) $(strip $(subst ",,$(subst ',,$(ARGS))))'
 
