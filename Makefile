@@ -6,7 +6,8 @@ SHELL := /bin/bash
 KVER    ?= 7.3
 OUT     ?= $(CURDIR)/out
 ARGS    ?=
-TIMEOUT ?= 300
+# The guest's time limit in seconds; a KASAN kernel runs several times slower.
+TIMEOUT ?= $(if $(filter kasan,$(DEBUG)),1800,300)
 # The negative-control switch of the patched kernel (kernel/patches/*/): the
 # suite runs a second time with it on and must see corruption.
 CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
@@ -83,10 +84,13 @@ stock: userspace
 # make soak: `pinkit soak` for SECONDS in the guest (ARGS add options:
 # --seed, --filter, --writers), then with CONTROL on for at most 60 s: it
 # must report lost writes.  KERNEL=bzImage boots an image already built.
+# The guest gets SECONDS plus time to boot, set up and run the control
+# (more under KASAN, whose boot and control pass run several times slower).
 SECONDS ?= 60
+SOAK_SLACK := $(if $(filter kasan,$(DEBUG)),1200,420)
 soak: initramfs
 	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
-	TIMEOUT=$$(( $(SECONDS) + 420 )) CONTROL_GROUPS=soak \
+	TIMEOUT=$$(( $(SECONDS) + $(SOAK_SLACK) )) CONTROL_GROUPS=soak \
 	tests/harness/run.sh soak-$(RUNNAME) "$$k" $(INITRD) pinkit.mode=soak \
 		'pinkit.run=--seconds $(SECONDS) $(strip $(subst ",,$(subst ',,$(ARGS))))'
 
@@ -128,9 +132,23 @@ clean:
 bench-loop:
 	@tests/bench/loop.sh
 
-# Figures for rxe ODP: perftest pinned vs --odp in the guest.
-bench: deps
-	@k=$$(kernel/scripts/build.sh); tests/bench/perftest.sh "$$k"
+# Figures for rxe ODP: perftest pinned vs --odp, side by side, in the guest
+# on the host's root filesystem (tests/guest/), on each kit kernel of
+# BENCH_KVERS (7.3: upstream ODP with the kit's fixes; 6.12: the kit's
+# backport).  Then what fork() copies of partly
+# pinned large folios on KVER's kernel (the suite's fork-copies cases,
+# tests/bench/forkcopies.sh): pages copied, PMD splits, AnonHugePages,
+# fork() latency pinned / unpinned side by side.
+BENCH_KVERS ?= 7.3 6.12
+bench: initramfs
+	@args=(); for v in $(BENCH_KVERS); do \
+		args+=("$$v=$$(KVER=$$v kernel/scripts/build.sh)"); \
+	done; tests/bench/perftest.sh "$${args[@]}"; \
+	k=$$(kernel/scripts/build.sh); \
+	rc=0; CONTROL= tests/harness/run.sh bench-forkcopies-$(RUNNAME) "$$k" $(INITRD) \
+		'pinkit.run=--filter fork-copies*' >$(OUT)/bench-forkcopies.log 2>&1 || rc=$$?; \
+	tests/bench/forkcopies.sh $(OUT)/bench-forkcopies-$(RUNNAME)/ktap; \
+	tail -n1 $(OUT)/bench-forkcopies.log; exit $$rc
 
 # The proof table: stock Debian kernel / patched / patched + legacy_cow.
 compare: userspace

@@ -8,6 +8,13 @@ set -eu
 
 "$PINKIT_ROOT/scripts/deps.sh" kernel
 
+# Bad input is reported at once, not after waiting for another build.
+[ -n "${KSRC:-}" ] || check_kver "${KVER:-$DEFAULT_KVER}"
+case ${DEBUG:-0} in
+0|1|kasan) ;;
+*)	die "DEBUG=$DEBUG: use DEBUG=1 (DEBUG_VM, PROVE_LOCKING, ...) or DEBUG=kasan (the same plus KASAN)" ;;
+esac
+
 # One kernel build at a time: the patched trees and build directories are
 # shared by every run on this machine.  The image is copied out under the
 # lock so that a later build cannot change it under a booting guest.
@@ -35,7 +42,6 @@ case ${DEBUG:-0} in
 	frags+=("$PINKIT_ROOT/kernel/config/debug.snippet") ;;
 kasan)	flavor=kasan
 	frags+=("$PINKIT_ROOT/kernel/config/debug.snippet" "$PINKIT_ROOT/kernel/config/kasan.snippet") ;;
-*)	die "DEBUG=$DEBUG: use DEBUG=1 (DEBUG_VM, PROVE_LOCKING, ...) or DEBUG=kasan (the same plus KASAN)" ;;
 esac
 build=$PINKIT_CACHE/build/$(basename "$tree")-$flavor
 

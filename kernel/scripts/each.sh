@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # each.sh - build the kernel after every patch of the series, in order
-# (kernel/patches/<ver>/ then drivers/patches/<ver>/): the tree must build
+# (the series directories tree.sh applies by default: kernel/patches/<ver>/,
+# kernel/patches/<ver>-fork/ where it is a default, then
+# drivers/patches/<ver>/): the tree must build
 # at each step.  Prints one line per patch with the compiler warnings of
-# that incremental build; exit 1 at the first that fails.
+# that incremental build; exit 1 at the first that fails.  FIRST=N starts
+# at the N-th patch (the series of the first N patches), for a run that
+# goes on where an earlier one stopped; LAST=N stops after the N-th.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 ver=${KVER:-$DEFAULT_KVER}
@@ -11,12 +15,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 all=()
-for d in kernel drivers; do
-	s=$PINKIT_ROOT/$d/patches/$ver/series
-	[ -f "$s" ] || continue
+for sd in $(default_series_dirs "$ver"); do
+	s=$PINKIT_ROOT/$sd/series
 	while read -r p; do
 		case $p in ''|'#'*) continue ;; esac
-		all+=("$d/patches/$ver/$p")
+		all+=("$sd/$p")
 	done < "$s"
 done
 
@@ -25,9 +28,22 @@ src=$(pristine_source "$ver")
 kconfigs=$work/kconfigs
 find "$src" -name 'Kconfig*' -exec grep -h '^config ' {} + | sed 's/[[:space:]]*$//' | sort -u > "$kconfigs"
 
-n=0 rc=0
+first=${FIRST:-1}
+case $first in
+''|*[!0-9]*|0) die "FIRST=$first: give the number of the first patch to build (1 to ${#all[@]})" ;;
+esac
+[ "$first" -le ${#all[@]} ] || die "FIRST=$first: the series of linux-$ver has only ${#all[@]} patches"
+last=${LAST:-${#all[@]}}
+case $last in
+''|*[!0-9]*|0) die "LAST=$last: give the number of the last patch to build ($first to ${#all[@]})" ;;
+esac
+[ "$last" -ge "$first" ] && [ "$last" -le ${#all[@]} ] ||
+	die "LAST=$last: give a number from FIRST=$first to ${#all[@]}"
+n=0 rc=0 built=none
 for p in "${all[@]}"; do
 	n=$((n + 1))
+	[ "$n" -lt "$first" ] && continue
+	[ "$n" -gt "$last" ] && break
 	# A series of the first n patches, kernel and drivers kept apart so that
 	# each directory's config.snippet comes along.
 	rm -rf "$work/kernel" "$work/drivers"
@@ -58,6 +74,7 @@ for p in "${all[@]}"; do
 		w=$(grep -c 'warning:' "$work/log")
 		grep 'warning:' "$work/log" | sed 's/^ */# /'
 		printf 'ok %d %s (%d s, %d compiler warnings)\n' "$n" "$p" $(($(date +%s) - t0)) "$w"
+		built=$n
 	else
 		tail -n 25 "$work/log" | sed 's/^/# /'
 		printf 'not ok %d %s\n' "$n" "$p"
@@ -65,5 +82,5 @@ for p in "${all[@]}"; do
 		break
 	fi
 done
-echo "# linux-$ver: $n of ${#all[@]} patches built"
+echo "# linux-$ver: built after patches $first to $built of ${#all[@]}"
 exit $rc

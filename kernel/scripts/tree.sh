@@ -3,7 +3,9 @@
 #
 # Env: KVER (7.3|6.12|6.1) or KSRC (any kernel tree); PATCHES=none skips the
 # series; PATCHDIRS="dir..." applies these series directories instead of
-# kernel/patches/<ver> and drivers/patches/<ver>.  The pristine source is
+# kernel/patches/<ver>, kernel/patches/<ver>-fork (the fork() copies
+# series, on the versions in FORK_DEFAULT_KVERS of scripts/lib.sh) and
+# drivers/patches/<ver>.  The pristine source is
 # unpacked once into the cache (a KSRC tree is copied, and copied again when
 # any of its files changes); the patched tree lives at a fixed path per
 # source so ccache keeps hitting.  A changed
@@ -46,16 +48,22 @@ else
 	name=$ver
 fi
 
-# The series directories: PATCHDIRS when given, else kernel/ then drivers/.
+# The series directories: PATCHDIRS when given, else kernel/ (the core
+# series, then the fork() copies series on top of it) then drivers/.
 if [ "${PATCHES:-}" = none ]; then
 	dirs=()
 elif [ -n "${PATCHDIRS:-}" ]; then
 	read -r -a dirs <<< "$PATCHDIRS"
+	# Absolute: the patches are applied from inside the tree.
+	for i in "${!dirs[@]}"; do
+		[ -d "${dirs[$i]}" ] || die "PATCHDIRS names ${dirs[$i]}, which is not a directory"
+		dirs[$i]=$(cd "${dirs[$i]}" && pwd)
+	done
 else
 	dirs=()
-	for d in "$PINKIT_ROOT/kernel/patches/$ver" "$PINKIT_ROOT/drivers/patches/$ver"; do
-		[ -f "$d/series" ] && dirs+=("$d")
-	done
+	while read -r d; do
+		[ -n "$d" ] && dirs+=("$PINKIT_ROOT/$d")
+	done < <(default_series_dirs "$ver")
 	[ ${#dirs[@]} -gt 0 ] || note "pinkit has no patch series for linux-$ver; building it unpatched"
 fi
 

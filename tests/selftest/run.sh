@@ -97,7 +97,8 @@ export KSELFTESTS=none
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-echo "1..26"
+# The plan: one result per expect line of this file.
+echo "1..$(grep -c '^expect ' "$0")"
 # The user's CFLAGS add to the flags the code needs, never replace them.
 expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
 	bash -c "make -s -C userspace BUILD='$work/o0' CFLAGS=-O0 && ls '$work/o0'"
@@ -165,7 +166,7 @@ printf 'ere: WARNING\n' > "$work/allow-bad"
 expect fail console-allowlist-entry-needs-reason 'line 1: an ere: without a why:' \
 	env ALLOWLIST="$work/allow-bad" CONTROL= tests/harness/verdict.sh "$work/allow" allow
 
-# A results directory whose KTAP holds no result is no verdict, never a pass.
+# A main pass that printed no result at all is no verdict, not "0 failed".
 mkdir -p "$work/empty/results"
 : > "$work/empty/results/ktap"
 echo 0 > "$work/empty/results/rc"

@@ -63,6 +63,21 @@ static void ktap_pass(void)
 	free(s);
 }
 
+/* A pass shows its "figure: " lines (measurements), nothing else. */
+static void ktap_pass_figures(void)
+{
+	struct ktap_arg a = { 2, "g1/a", &res[0] };
+	char *s;
+
+	setup();
+	pk_diag(&res[0], "info");
+	pk_diag(&res[0], "figure: fork-copies copied=8/512");
+	pk_diag(&res[0], "a figure: not at the start");
+	s = ut_capture(ktap_one, &a);
+	CU_ASSERT_STRING_EQUAL(s, "# figure: fork-copies copied=8/512\nok 2 g1/a\n");
+	free(s);
+}
+
 /* A failure: '# ' diagnostic lines first, then "not ok". */
 static void ktap_fail(void)
 {
@@ -295,6 +310,7 @@ int ut_register_report(void)
 		return -1;
 	UT_ADD(s, ktap_header);
 	UT_ADD(s, ktap_pass);
+	UT_ADD(s, ktap_pass_figures);
 	UT_ADD(s, ktap_fail);
 	UT_ADD(s, ktap_skip);
 	UT_ADD(s, junit_xml);

@@ -49,4 +49,12 @@ join -a1 -e- -o 0,1.2,2.2 <(ktap_results "$patched") <(ktap_results "$stock") |
 		printf " %d more fail only with the knob on; %d pass on stock and fail patched\n", nb, broke
 		exit broke > 0
 	}' | tee "$out/compare-$ver.txt"
-exit "${PIPESTATUS[0]}"
+rc=${PIPESTATUS[2]}	# join | join | awk | tee: the awk's verdict
+# What fork() copied of partly pinned large folios, stock next to patched
+# (figures, not verdicts: tests/bench/forkcopies.sh).
+if grep -q '^# figure: fork-copies' "$stock" && grep -q '^# figure: fork-copies' "$patched"; then
+	echo
+	"$PINKIT_ROOT/tests/bench/forkcopies.sh" stock "$stock" patched "$patched" |
+		tee -a "$out/compare-$ver.txt"
+fi
+exit "$rc"

@@ -227,6 +227,7 @@ enum pk_dir {
 	PK_DIR_HOSTILE_ATOMIC_MISALIGNED,
 	PK_DIR_HOSTILE_ZERO_LEN,
 	PK_DIR_HOSTILE_MAX_LEN,		/* the port's max_msg_sz */
+	PK_DIR_HOSTILE_RESET_AFTER_ERROR, /* reset at once after the error */
 	PK_DIR_NR,
 };
 
@@ -354,6 +355,7 @@ struct pk_case {
 	enum pk_backing backing;
 	enum pk_dir dir;
 	unsigned int xfer;	/* odp-xfer case (odp_xfer.c), 0: a row case */
+	unsigned int fork_copies; /* fork-copies case (fork_copies.c), 0: not */
 };
 
 const char *pk_backing_name(enum pk_backing b);
@@ -390,6 +392,14 @@ struct pk_env;
 size_t pk_odp_xfer_expand(struct pk_case *out, size_t max);
 void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 		      struct pk_result *r);
+/*
+ * The fork-copies cases (what fork() copies of a partly pinned large
+ * folio; fork_copies.c) into @out like pk_expand(); pk_case_run() runs
+ * them.  They report their figures in a "figure: " diagnostic line.
+ */
+size_t pk_fork_copies_expand(struct pk_case *out, size_t max);
+void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
+			struct pk_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Filter                                                             */
@@ -414,6 +424,10 @@ struct pk_report_entry {
 };
 
 void pk_ktap_header(FILE *f, size_t total);
+/*
+ * The diagnostic lines of a failed case, or of every case with @verbose;
+ * lines that start with "figure: " (measurements) are always printed.
+ */
 void pk_ktap_result(FILE *f, size_t number, const char *name,
 		    const struct pk_result *r, bool verbose);
 void pk_xml_escape(FILE *f, const char *s);
@@ -526,6 +540,12 @@ int pk_vehicle_open(struct pk_vehicle *v, const struct pk_dev_info *info,
 		    size_t scratch_len, char *err, size_t errlen);
 void pk_vehicle_close(struct pk_vehicle *v);
 int pk_vehicle_reconnect(struct pk_vehicle *v, char *err, size_t errlen);
+/*
+ * Both QPs to RESET, qp[order[0]] first, and check that both are in RESET
+ * then (a driver must not move a QP out of RESET by itself).
+ */
+int pk_vehicle_reset(struct pk_vehicle *v, const int order[2], char *err,
+		     size_t errlen);
 
 /* RDMA READ of MR[off..] into scratch[loff..] for each transfer. */
 int pk_rdma_read(struct pk_vehicle *v, struct ibv_mr *mr,

@@ -419,6 +419,10 @@ void pk_case_run(const struct pk_case *c, const struct pk_env *env,
 		pk_odp_xfer_run(c, env, r);
 		return;
 	}
+	if (c->fork_copies) {
+		pk_fork_copies_run(c, env, r);
+		return;
+	}
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.env = env;

@@ -169,6 +169,9 @@ const struct pk_dir_desc pk_dirs[PK_DIR_NR] = {
 				      pk_hostile_round },
 	[PK_DIR_HOSTILE_MAX_LEN] = { "hostile-max-length", HOSTILE, true,
 				     pk_hostile_round },
+	[PK_DIR_HOSTILE_RESET_AFTER_ERROR] = { "hostile-reset-after-error",
+					       HOSTILE, true,
+					       pk_hostile_round },
 };
 
 const char *pk_dir_name(enum pk_dir d)

@@ -21,6 +21,13 @@
  * never another status, never a hang (a bounded wait), and no byte of the
  * buffer changes.  After each error both QPs are reset and reconnected and
  * a valid RDMA READ must return the buffer again: the QPs recover.
+ *
+ * PK_DIR_HOSTILE_RESET_AFTER_ERROR repeats a request past the MR's end,
+ * polls its error completion without sleeping and resets the responder's
+ * QP, then the requester's, at once: a QP must be in RESET when its
+ * ibv_modify_qp(RESET) has returned, however soon after the error (the
+ * device may still be finishing the failed request: rxe set the QP back
+ * to ERR then, and the next RESET -> INIT failed with EINVAL).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -34,6 +41,13 @@
 
 #define HOSTILE_TIMEOUT_MS	5000
 #define HOSTILE_WRID		0x4057
+/*
+ * PK_DIR_HOSTILE_RESET_AFTER_ERROR: how many times, and the WRITE: 32
+ * packets at a 1024-byte MTU, the first of them already past the MR's end,
+ * so the requester is still sending when the NAK comes back
+ */
+#define RESET_ROUNDS		200
+#define RESET_LEN		(32u << 10)
 
 struct hostile {
 	struct pk_tc *t;
@@ -42,6 +56,7 @@ struct hostile {
 	struct ibv_pd *pd2;	/* another PD ... */
 	struct ibv_mr *mr2;	/* ... and an MR of it over the same buffer */
 	uint32_t dead_rkey;	/* of an MR registered and deregistered */
+	bool spin;		/* poll completions without sleeping */
 	char err[PK_ERR_MAX];
 };
 
@@ -129,7 +144,7 @@ static int send_req(struct hostile *h, const struct hreq *q, int *status)
 				 q->what, HOSTILE_TIMEOUT_MS);
 			return -1;
 		}
-		if (!ret)
+		if (!ret && !h->spin)
 			usleep(100);
 	}
 }
@@ -211,6 +226,52 @@ static int read_write(struct hostile *h, const char *what, uint64_t raddr,
 	return one(h, &r);
 }
 
+/*
+ * RESET_ROUNDS times: a WRITE past the MR's end, its error completion
+ * polled without sleeping, both QPs reset at once (the responder's first:
+ * its error follows the NAK it sent) and checked to be in RESET, then
+ * reconnected.  The QPs recover after the last round.
+ */
+static int reset_after_error(struct hostile *h, uint64_t raddr, uint32_t rkey)
+{
+	static const int responder_first[2] = { 1, 0 };
+	struct pk_tc *t = h->t;
+	struct hreq q = { "an RDMA WRITE of 32 KiB crossing the end of the MR",
+			  IBV_WR_RDMA_WRITE, raddr, rkey, RESET_LEN,
+			  IBV_WC_REM_ACCESS_ERR, false };
+	double t0 = pk_now();
+	unsigned int i;
+	int st;
+
+	h->spin = true;
+	for (i = 0; i < RESET_ROUNDS; i++) {
+		if (send_req(h, &q, &st)) {
+			pk_fail(t->r, "round %u of %u: %s", i + 1,
+				RESET_ROUNDS, h->err);
+			return -1;
+		}
+		if (st != q.want) {
+			pk_fail(t->r, "round %u of %u: %s completed with %s (status %d), the documented completion is %s",
+				i + 1, RESET_ROUNDS, q.what,
+				ibv_wc_status_str(st), st,
+				ibv_wc_status_str(q.want));
+			return -1;
+		}
+		if (pk_vehicle_reset(&h->v, responder_first, h->err,
+				     sizeof(h->err)) ||
+		    pk_vehicle_reconnect(&h->v, h->err, sizeof(h->err))) {
+			pk_fail(t->r, "round %u of %u, reset as soon as the error completion was polled: %s",
+				i + 1, RESET_ROUNDS, h->err);
+			return -1;
+		}
+	}
+	h->spin = false;
+	pk_diag(t->r, "%u rounds in %.2f s: %s, error completion, both QPs in RESET right after their reset, reconnected",
+		i, pk_now() - t0, q.what);
+	pk_check_cpu(t, q.what);
+	return recovered(h, "the last round");
+}
+
 static int max_msg(struct hostile *h, uint32_t *len)
 {
 	struct ibv_port_attr pa;
@@ -270,6 +331,8 @@ static int requests(struct hostile *h)
 		/* C9-88: neither the address nor the R_Key is checked */
 		return read_write(h, "of zero bytes, wrapped address, wrong R_Key",
 				  UINT64_MAX - 3, key ^ 1, 0, IBV_WC_SUCCESS);
+	case PK_DIR_HOSTILE_RESET_AFTER_ERROR:
+		return reset_after_error(h, end - RESET_LEN / 2, key);
 	case PK_DIR_HOSTILE_MAX_LEN: {
 		struct hreq q = { NULL, IBV_WR_RDMA_READ, a, key, 0, acc, false };
 		char what[PK_MSG_MAX];
@@ -306,8 +369,9 @@ int pk_hostile_round(struct pk_tc *t)
 		return -1;
 	}
 	h->t = t;
-	if (pk_vehicle_open(&h->v, &t->env->dev, t->page, h->err,
-			    sizeof(h->err))) {
+	if (pk_vehicle_open(&h->v, &t->env->dev,
+			    t->c->dir == PK_DIR_HOSTILE_RESET_AFTER_ERROR ?
+			    RESET_LEN : t->page, h->err, sizeof(h->err))) {
 		pk_fail(t->r, "the hostile peer's QPs: %s", h->err);
 		goto out_free;
 	}

@@ -125,6 +125,11 @@ int pk_device_write_probes(struct pk_tc *t, const uint8_t *sel);
 
 /* toolkit.c: page state */
 size_t pk_count_kpf(struct pk_tc *t, const struct pk_buf *b, unsigned int bit);
+
+/* backings.c: the 64 KiB mTHP policy (1: no such control, -1: error) */
+#define PK_MTHP_64K	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
+int pk_mthp_set(const char *val, char *old, size_t oldlen, char *err,
+		size_t errlen);
 /* Pages of the buffer that share their PFN with another (KSM merged). */
 size_t pk_count_merged(struct pk_tc *t);
 /*

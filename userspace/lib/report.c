@@ -17,15 +17,18 @@ static void ktap_text(FILE *f, const char *s)
 		fputc(*s == '#' ? '_' : (*s == '\n' ? ' ' : *s), f);
 }
 
-static void ktap_diag(FILE *f, const char *diag)
+/* The diagnostic lines; with @figures_only, the "figure: " lines only. */
+static void ktap_diag(FILE *f, const char *diag, bool figures_only)
 {
+	static const char fig[] = "figure: ";
 	const char *p = diag;
 
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		fprintf(f, "# %.*s\n", (int)len, p);
+		if (!figures_only || !strncmp(p, fig, sizeof(fig) - 1))
+			fprintf(f, "# %.*s\n", (int)len, p);
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -35,8 +38,7 @@ static void ktap_diag(FILE *f, const char *diag)
 void pk_ktap_result(FILE *f, size_t number, const char *name,
 		    const struct pk_result *r, bool verbose)
 {
-	if (r->status == PK_FAIL || verbose)
-		ktap_diag(f, r->diag);
+	ktap_diag(f, r->diag, r->status != PK_FAIL && !verbose);
 	fprintf(f, "%s %zu ", r->status == PK_FAIL ? "not ok" : "ok", number);
 	ktap_text(f, name);
 	if (r->status == PK_SKIP) {

@@ -297,6 +297,7 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 						c->backing = b;
 						c->dir = d;
 						c->xfer = 0;
+						c->fork_copies = 0;
 						snprintf(c->name, sizeof(c->name),
 							 "%s/%s/%s/%s",
 							 row->name,

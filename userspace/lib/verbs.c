@@ -318,20 +318,63 @@ static void cq_drain(struct pk_vehicle *v)
 		;
 }
 
+static const char *qp_state_str(enum ibv_qp_state s)
+{
+	static const char *const names[] = {
+		[IBV_QPS_RESET] = "RESET", [IBV_QPS_INIT] = "INIT",
+		[IBV_QPS_RTR] = "RTR", [IBV_QPS_RTS] = "RTS",
+		[IBV_QPS_SQD] = "SQD", [IBV_QPS_SQE] = "SQE",
+		[IBV_QPS_ERR] = "ERR",
+	};
+
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) && names[s] ?
+	       names[s] : "unknown";
+}
+
+int pk_vehicle_reset(struct pk_vehicle *v, const int order[2], char *err,
+		     size_t errlen)
+{
+	struct ibv_qp_attr reset = { .qp_state = IBV_QPS_RESET }, a;
+	struct ibv_qp_init_attr ia;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (ibv_modify_qp(v->qp[order[i]], &reset, IBV_QP_STATE)) {
+			snprintf(err, errlen, "cannot reset QP %u: ibv_modify_qp(RESET): %s",
+				 v->qp[order[i]]->qp_num, strerror(errno));
+			return -1;
+		}
+	}
+	/*
+	 * A QP in RESET stays there until the next modify: if it is not,
+	 * the driver moved it behind our back (rxe did, with an error of
+	 * the work the reset discarded) and RESET -> INIT fails with EINVAL.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (ibv_query_qp(v->qp[i], &a, IBV_QP_STATE, &ia)) {
+			snprintf(err, errlen, "ibv_query_qp(QP %u) after its reset: %s",
+				 v->qp[i]->qp_num, strerror(errno));
+			return -1;
+		}
+		if (a.qp_state != IBV_QPS_RESET) {
+			snprintf(err, errlen,
+				 "QP %u is in state %s right after ibv_modify_qp(RESET) succeeded on it: the driver moved the reset QP by itself (rxe without the patch \"RDMA/rxe: Keep a QP that the consumer reset out of the error state\")",
+				 v->qp[i]->qp_num, qp_state_str(a.qp_state));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* (Re)connect the two QPs; new QPs are in RESET already. */
 static int connect_qps(struct pk_vehicle *v, bool fresh, char *err,
 		       size_t errlen)
 {
-	struct ibv_qp_attr reset = { .qp_state = IBV_QPS_RESET };
+	static const int order[2] = { 0, 1 };
 	int i;
 
-	for (i = 0; i < 2 && !fresh; i++) {
-		if (ibv_modify_qp(v->qp[i], &reset, IBV_QP_STATE)) {
-			snprintf(err, errlen, "cannot reset QP %u: ibv_modify_qp(RESET): %s",
-				 v->qp[i]->qp_num, strerror(errno));
-			return -1;
-		}
-	}
+	if (!fresh && pk_vehicle_reset(v, order, err, errlen))
+		return -1;
 	cq_drain(v);
 	v->psn = (v->psn + 0x1000) & 0xffffff;
 	for (i = 0; i < 2; i++) {

@@ -274,7 +274,7 @@ int main(int argc, char **argv)
 	struct pk_opts o;
 	char err[512];
 	unsigned int i;
-	size_t n, nx;
+	size_t n, nx, nodp;
 	int ret;
 
 	if (pk_parse_args(argc, argv, &o, err, sizeof(err))) {
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 		}
 	}
 	n = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
-	nx = pk_odp_xfer_expand(NULL, 0);
+	nx = pk_odp_xfer_expand(NULL, 0) + pk_fork_copies_expand(NULL, 0);
 	cases = calloc(n + nx ? n + nx : 1, sizeof(*cases));
 	if (!cases) {
 		fprintf(stderr, "%s: out of memory expanding %zu cases\n", prog,
@@ -302,7 +302,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pk_expand(pk_rows, pk_nr_rows, cases, n);
-	n += pk_odp_xfer_expand(cases + n, nx);
+	nodp = pk_odp_xfer_expand(cases + n, nx);
+	n += nodp;
+	n += pk_fork_copies_expand(cases + n, nx - nodp);
 	if (o.cmd == PK_CMD_LIST)
 		ret = cmd_list(cases, n, &o);
 	else if (o.cmd == PK_CMD_SOAK)
