@@ -18,6 +18,7 @@ struct pk_soak_opts {
 /* Sums over the combos, for the closing figures. */
 struct pk_soak_totals {
 	unsigned long dist[PK_DIST_NR];
+	double dist_secs[PK_DIST_NR];	/* time spent in each kind */
 	unsigned long disturbances;
 	unsigned long corrupt;		/* cases that saw a lost write */
 	unsigned long long cpu_writes, cpu_checked, dev_ops, dev_checked;

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -116,6 +117,7 @@ struct soak {
 	atomic_ullong cpu_writes, cpu_checked, torn;
 	atomic_ullong dev_ops[OP_NR], dev_checked;
 	unsigned long dist[PK_DIST_NR], refused[PK_DIST_NR];
+	double dist_secs[PK_DIST_NR];	/* time spent in each kind */
 	char unavailable[PK_DIST_NR][PK_MSG_MAX];
 	/* the first failure */
 	pthread_mutex_t lock;
@@ -323,6 +325,16 @@ static void pin_cpu(unsigned int cpu)
 /* ---------------------------------------------------------------- */
 /* CPU writers                                                       */
 
+/*
+ * The writers never block: at the default weight they take as much CPU
+ * as the disturber and the device thread, whose work (fork, compaction,
+ * a KSM scan, the rxe tasks) then runs at half speed on a slow (debug,
+ * KASAN, TCG) kernel and the soak sees fewer disturbances.  A lower
+ * weight keeps them running concurrently on every CPU, taking what the
+ * other threads leave.
+ */
+#define WRITER_NICE 5
+
 struct writer {
 	struct soak *s;
 	unsigned int id;
@@ -340,6 +352,8 @@ static void *writer_main(void *arg)
 
 	snprintf(who, sizeof(who), "CPU writer %u", w->id);
 	pin_cpu(w->id % s->ncpu);
+	/* raising one's own nice value is never refused */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITER_NICE);
 	while (!atomic_load(&s->stop)) {
 		size_t p = rng_below(&r, s->npages), n, c0, i;
 		volatile uint64_t *m;
@@ -889,6 +903,7 @@ static void disturber(struct soak *s, struct pk_result *res)
 		enum pk_disturb d = soak_dists[i].d;
 		char why[PK_MSG_MAX] = "";
 		struct hist *h;
+		double t;
 		int ret;
 
 		if (pk_now() >= s->deadline ||
@@ -900,12 +915,13 @@ static void disturber(struct soak *s, struct pk_result *res)
 		nap(&r, 2000);
 		pthread_mutex_lock(&s->lock);
 		h = &s->hist[s->nhist % HISTORY];
-		h->t = pk_now();
+		h->t = t = pk_now();
 		h->d = d;
 		h->what[0] = '\0';
 		s->nhist++;
 		pthread_mutex_unlock(&s->lock);
 		ret = soak_dists[i].fn(s, &r, why, sizeof(why));
+		s->dist_secs[d] += pk_now() - t;
 		if (ret == 2) {
 			off[i] = true;
 			avail--;
@@ -1054,6 +1070,7 @@ static void figures(struct soak *s, struct pk_result *r, double secs,
 			continue;
 		nd += s->dist[i];
 		tot->dist[i] += s->dist[i];
+		tot->dist_secs[i] += s->dist_secs[i];
 		used += (size_t)snprintf(line + used, used < sizeof(line) ?
 					 sizeof(line) - used : 0,
 					 "%s%s %lu", used ? ", " : "",
@@ -1076,8 +1093,8 @@ static void figures(struct soak *s, struct pk_result *r, double secs,
 	tot->dev_checked += atomic_load(&s->dev_checked);
 	tot->seconds += secs;
 	tot->corrupt += s->corrupt;
-	pk_diag(r, "CPU: %u writers, %llu chunk writes, %llu chunk reads verified; device: %" PRIu64 " ops (write %llu, read %llu, atomic %llu, send %llu, recv %llu), %llu chunks verified; %llu torn reads while written",
-		s->nwriters, atomic_load(&s->cpu_writes),
+	pk_diag(r, "CPU: %u writers (nice %d), %llu chunk writes, %llu chunk reads verified; device: %" PRIu64 " ops (write %llu, read %llu, atomic %llu, send %llu, recv %llu), %llu chunks verified; %llu torn reads while written",
+		s->nwriters, WRITER_NICE, atomic_load(&s->cpu_writes),
 		atomic_load(&s->cpu_checked), ops,
 		atomic_load(&s->dev_ops[OP_WRITE]),
 		atomic_load(&s->dev_ops[OP_READ]),
@@ -1211,6 +1228,16 @@ void pk_soak_totals_write(FILE *f, const struct pk_soak_totals *t)
 	for (i = 0; i < NR_SOAK_DISTS; i++)
 		fprintf(f, "%s %s %lu", i ? ";" : "", soak_dists[i].label,
 			t->dist[soak_dists[i].d]);
+	/* where the disturber's time went: what bounds the rate above */
+	fprintf(f, "\n# soak totals: mean time per disturbance:");
+	for (i = 0; i < NR_SOAK_DISTS; i++) {
+		enum pk_disturb d = soak_dists[i].d;
+
+		if (t->dist[d])
+			fprintf(f, "%s %s %.1f ms", i ? ";" : "",
+				soak_dists[i].label,
+				t->dist_secs[d] * 1000 / t->dist[d]);
+	}
 	fprintf(f, "\n# soak totals: CPU %llu chunk writes, %llu chunk reads verified; device %llu ops (%.0f/s), %llu chunks verified; %lu lost, stale or misplaced writes\n",
 		t->cpu_writes, t->cpu_checked, t->dev_ops,
 		t->seconds > 0 ? t->dev_ops / t->seconds : 0.0, t->dev_checked,
