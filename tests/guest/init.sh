@@ -42,7 +42,8 @@ echo "PINKIT-GUEST-READY $(cut -d' ' -f1 /proc/uptime)"
 
 case $(cat "$run/mode") in
 shell)
-	read -r rows cols < "$run/tty" 2>/dev/null
+	# the host's terminal size, when make shell ran on a terminal
+	[ -f "$run/tty" ] && read -r rows cols < "$run/tty"
 	[ -n "${rows:-}" ] && stty -F /dev/ttyS0 rows "$rows" cols "$cols"
 	cd "$(cat "$run/cwd")" 2>/dev/null || cd /
 	echo "pinkit guest on $(uname -r), rxe0 up; the host's / read-only under a tmpfs overlay" \
