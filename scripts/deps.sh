@@ -6,7 +6,8 @@
 # Groups: build (userspace + unit tests), kernel (kernel build), vm (guest
 # and QEMU), src-6.12 / src-6.1 (Debian kernel source of the system's
 # suite; 7.3 comes through debian-newer.sh), keyring, audit, bench,
-# rdma-core (rdma-core's own tests: python3-pyverbs), sparse.  `deps.sh --update` only refreshes apt's package lists.
+# rdma-core (rdma-core's own tests: python3-pyverbs), sparse.
+# `deps.sh --update` only refreshes apt's package lists.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
