@@ -65,12 +65,10 @@ class KtapResult(unittest.TestResult):
         self.out.flush()
 
     def note(self, test, status, text=''):
-        # the worst outcome of a test (and its subtests) wins
+        # the first failure of a test (or of one of its subtests) stays
         tid = test.id()
         old = self.pending.get(tid)
         if old is None or old[0] != 'fail':
-            if status == 'fail' and old is not None and old[0] == 'fail':
-                text = old[1] + text
             self.pending[tid] = (status, text)
 
     def startTest(self, test):
@@ -110,10 +108,7 @@ class KtapResult(unittest.TestResult):
 
     def addSubTest(self, test, subtest, err):
         if err is not None:
-            if issubclass(err[0], test.failureException):
-                self.note(test, 'fail', self._exc_info_to_string(err, test))
-            else:
-                self.note(test, 'fail', self._exc_info_to_string(err, test))
+            self.note(test, 'fail', self._exc_info_to_string(err, test))
 
     def class_level(self, holder, status, text):
         # holder.description: "setUpClass (tests.test_x.Class)"
@@ -125,7 +120,6 @@ class KtapResult(unittest.TestResult):
                 self.emit(tid, status, '%s: %s' % (desc, text) if status == 'fail' else text)
                 hit = True
         if not hit:
-            self.n += 0
             self.out.write('# %s: %s\n' % (desc, one_line(text)))
 
 

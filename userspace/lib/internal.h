@@ -126,10 +126,6 @@ int pk_device_write_probes(struct pk_tc *t, const uint8_t *sel);
 /* toolkit.c: page state */
 size_t pk_count_kpf(struct pk_tc *t, const struct pk_buf *b, unsigned int bit);
 
-/* backings.c: the 64 KiB mTHP policy (1: no such control, -1: error) */
-#define PK_MTHP_64K	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
-int pk_mthp_set(const char *val, char *old, size_t oldlen, char *err,
-		size_t errlen);
 /* Pages of the buffer that share their PFN with another (KSM merged). */
 size_t pk_count_merged(struct pk_tc *t);
 /*
@@ -143,6 +139,10 @@ int pk_hostile_round(struct pk_tc *t);
 
 /* backings.c: unmap a buffer pk_backings[].create() made */
 void pk_buf_destroy(struct pk_buf *b);
+/* backings.c: the 64 KiB mTHP policy (1: no such control, -1: error) */
+#define PK_MTHP_64K	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
+int pk_mthp_set(const char *val, char *old, size_t oldlen, char *err,
+		size_t errlen);
 /* disturbances.c: stop a fork child, close a userfaultfd */
 void pk_disturb_cleanup(struct pk_tc *t);
 
