@@ -17,11 +17,16 @@ FORK_DEFAULT_KVERS="7.3 6.12"
 
 # default_series_dirs VER - the series directories a build of VER applies
 # when PATCHDIRS is not given, relative to the pinkit root, in order: the
-# core series, the fork() series where it is a default, the drivers.
+# core series, the fork() series where it is a default, the kit-only test
+# patches of the core (kernel/patches/<ver>-kit: switches such as the
+# negative control, never sent upstream), the drivers, and the drivers'
+# kit-only patches (drivers/patches/<ver>-kit).  A directory that does not
+# exist is left out.
 default_series_dirs()
 {
 	local ver=$1 d
-	for d in "kernel/patches/$ver" "kernel/patches/$ver-fork" "drivers/patches/$ver"; do
+	for d in "kernel/patches/$ver" "kernel/patches/$ver-fork" "kernel/patches/$ver-kit" \
+		 "drivers/patches/$ver" "drivers/patches/$ver-kit"; do
 		case $d in
 		*-fork)	case " $FORK_DEFAULT_KVERS " in
 			*" $ver "*) ;;
