@@ -20,7 +20,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
+.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test watch rebase
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -31,6 +31,8 @@ help:
 	@echo "make rdma-core  rdma-core's own tests (pyverbs) on rxe0 in that guest"
 	@echo "make soak     CPU writers + device traffic + disturbances at once (SECONDS=60), then its legacy_cow control"
 	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
+	@echo "make watch    does every series apply to the newest Debian source of its kernel (no build)"
+	@echo "make rebase   rebase KVER's series onto the Debian source in the cache (git am --3way)"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
 	@echo "options: KVER=7.3|6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
@@ -111,6 +113,17 @@ plain: initramfs
 # Build the kernel after every patch of the series, in order.
 each-patch:
 	@kernel/scripts/each.sh
+
+# Following Debian's kernels (HACKING.md): make watch checks, without
+# building, that every series applies to the newest linux-source Debian
+# offers for its KVER (KVER= one version, PATCHDIRS= other series) and
+# names newer kernels; make rebase KVER=x rebases KVER's series onto the
+# source in the cache with git am --3way and writes the patches anew.
+watch:
+	@kernel/scripts/watch.sh
+
+rebase:
+	@kernel/scripts/rebase.sh
 
 unit: deps
 	@$(MAKE) -s -C tests/unit check

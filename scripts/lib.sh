@@ -102,6 +102,19 @@ pristine_source()
 			"is installed; reinstall it: apt-get install --reinstall linux-source-$ver"
 	else
 		tarball=$PINKIT_CACHE/debs/linux-source-$ver/usr/src/linux-source-$ver.tar.xz
+		# The kit keeps this package itself: follow the suite when it
+		# moves on (its lists are read at most every ten hours).
+		if [ -f "$tarball" ]; then
+			local offered had
+			had=$(package_version "$tarball")
+			if ! offered=$("$PINKIT_ROOT/scripts/debian-newer.sh" "$suite" version \
+					"linux-source-$ver" 2>/dev/null); then
+				note "could not read Debian $suite's lists: building on the cached linux-source-$ver $had"
+			elif [ -n "$offered" ] && [ "$offered" != "$had" ]; then
+				note "Debian $suite now ships linux-source-$ver $offered (the cache has $had): fetching it"
+				rm -f "$tarball"
+			fi
+		fi
 		[ -f "$tarball" ] || fetch_newer_source "$ver" "$suite"
 	fi
 	src=$PINKIT_CACHE/src/linux-source-$ver
@@ -110,11 +123,40 @@ pristine_source()
 		rm -rf "$src" "$src.tmp"
 		mkdir -p "$src.tmp"
 		tar -xJf "$tarball" -C "$src.tmp" --strip-components=1
+		package_version "$tarball" > "$src.tmp/.pinkit-debian-version"
 		mv "$src.tmp" "$src"
 		touch "$src/.pinkit-unpacked"
 		step_end
 	fi
+	# A cache unpacked before the version was recorded.
+	[ -s "$src/.pinkit-debian-version" ] ||
+		package_version "$tarball" > "$src/.pinkit-debian-version"
 	echo "$src"
+}
+
+# package_version TARBALL - the Debian version of the linux-source package
+# that installed TARBALL (.../usr/src/linux-source-VER.tar.xz), read from
+# the package's changelog beside it ("unknown" when there is none).
+package_version()
+{
+	local root=${1%/usr/src/*} name
+	name=$(basename "$1" .tar.xz)
+	zcat "$root/usr/share/doc/$name/changelog.Debian.gz" 2>/dev/null |
+		sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' | grep . || echo unknown
+}
+
+# source_version SRC - the Debian version a pristine source tree came from
+# (pristine_source records it), or nothing for a tree of the user's (KSRC).
+source_version()
+{
+	cat "$1/.pinkit-debian-version" 2>/dev/null || true
+}
+
+# series_made_for DIR - the Debian source version the series in DIR was
+# made and tested on: its series file's "# debian-source: VERSION" line.
+series_made_for()
+{
+	sed -n 's/^# debian-source:[[:space:]]*//p' "$1/series" 2>/dev/null | head -n1
 }
 
 # fetch_newer_source VER SUITE - download linux-source-VER from SUITE and

@@ -22,7 +22,7 @@ tp=0 tf=0 ts=0 summary=()
 
 stage()
 {
-	local name=$1 rc p f s line
+	local name=$1 rc p f s line src
 	shift
 	printf '\n==== %s: %s\n' "$name" "$*"
 	"$@" 2>&1 | tee "$log"
@@ -35,7 +35,9 @@ stage()
 	fi
 	[ $rc != 0 ] && [ "$f" = 0 ] && f=1
 	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
-	summary+=("$(printf '%-22s %5d %5d %5d  exit %d' "$name" "$p" "$f" "$s" "$rc")")
+	# The kernel source a stage built from (kernel/scripts/tree.sh).
+	src=$(sed -n 's/^pinkit: kernel source: //p' "$log" | tail -n1)
+	summary+=("$(printf '%-22s %5d %5d %5d  exit %d  %s' "$name" "$p" "$f" "$s" "$rc" "$src")")
 }
 
 stage unit make -s unit
@@ -49,7 +51,7 @@ stage rdma-core-6.12 make -s rdma-core KVER=6.12
 stage soak-7.3 make -s soak KVER=7.3 SECONDS=60
 stage vm-6.1 make -s run KVER=6.1
 
-printf '\n%-22s %5s %5s %5s\n' stage pass fail skip
+printf '\n%-22s %5s %5s %5s  %-7s %s\n' stage pass fail skip status "kernel source"
 printf '%s\n' "${summary[@]}"
 echo "$tp passed, $tf failed, $ts skipped"
 [ $tf = 0 ]

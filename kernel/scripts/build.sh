@@ -54,7 +54,9 @@ export KBUILD_BUILD_TIMESTAMP='2026-01-01 00:00:00'
 jobs=${JOBS:-$(nproc)}
 step_begin "building bzImage for linux-$ver ($flavor) in $build with -j$jobs"
 ccache -z >/dev/null 2>&1 || true
-make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
+# Not make -s: the progress lines below count the build log's CC lines.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
 	>"$build/build.log" 2>&1 &
 pid=$!
 # A cold build takes minutes: say every 30 s how far it got.

@@ -153,16 +153,40 @@ rm -f "$tree/.pinkit-state"
 # interrupted or failed apply is undone on the next run.
 files_of "${patches[@]}" > "$tree/.pinkit-touched"
 
+# A series made on another Debian source than the one about to be patched
+# says so first, in one line per series.
+have=$(source_version "$pristine")
+if [ -n "$have" ]; then
+	note "kernel source: linux-source-$ver $have (Debian)"
+else
+	note "kernel source: $pristine (linux-$ver)"
+fi
+if [ -n "$have" ]; then
+	for d in "${dirs[@]}"; do
+		made=$(series_made_for "$d")
+		[ -z "$made" ] || [ "$made" = "$have" ] ||
+			note "${d#"$PINKIT_ROOT"/}: series made for $made, Debian now ships $have"
+	done
+fi
+
 if [ ${#patches[@]} -gt 0 ]; then
 	step_begin "applying ${#patches[@]} patches"
 	for p in "${patches[@]}"; do
 		rel=${p#"$PINKIT_ROOT"/}
 		if ! out=$(cd "$tree" && patch -p1 -N --batch --dry-run < "$p" 2>&1); then
 			bad=$(echo "$out" | awk '/^(checking|patching) file/ { f = $3 }
-				/Hunk #|can.t find file|Reversed|malformed|Only garbage/ {
+				/Hunk #.*FAILED|can.t find file|Reversed|malformed|Only garbage/ {
 					sub(/\.$/, ""); print (f ? f : "?") ": " $0 }' |
 				head -n 8 | paste -sd ';' | sed 's/;/; /g')
 			printf '%s\n' "$out" | sed 's/^/  | /' >&2
+			made=$(series_made_for "$(dirname "$p")")
+			if [ -n "$have" ]; then
+				die "$rel does not apply to linux-source-$ver $have" \
+					"(the series was made for ${made:-an unrecorded version}):" \
+					"${bad:-see the patch output above}." \
+					"Rebase it: make rebase KVER=$ver (HACKING.md, \"Following Debian's" \
+					"kernels\"), or build with PATCHES=none"
+			fi
 			die "$rel does not apply to linux-$ver ($pristine):" \
 				"${bad:-see the patch output above}." \
 				"Rebase the patch onto this source, or build with PATCHES=none"

@@ -114,6 +114,36 @@ expect fail ksrc-not-a-tree 'is not a Linux kernel source tree' \
 expect fail patch-does-not-apply '0001-mm-gup-nothing.patch does not apply .*mm/gup.c' \
 	env KSRC="$fake" PATCHDIRS="$work/series" PINKIT_CACHE="$work/cache" kernel/scripts/tree.sh
 expect ok series-switch-starts-pristine 'tree switched cleanly' series_switch
+# Following Debian's kernels: a series that no longer applies is named with
+# its patch and hunk by the check that builds nothing (make watch's engine,
+# and make watch itself on a copy of the 6.12 fork series whose context no
+# longer matches Debian's source) ...
+expect fail applies-names-patch-and-hunk 'DOES NOT APPLY: 0001-mm-gup-nothing.patch:.*mm/gup.c: Hunk #1 FAILED' \
+	bash -c "kernel/scripts/applies.sh '$fake' '$work/series' | paste -sd ' '"
+cp -r kernel/patches/6.12-fork "$work/stale-fork"
+sed -i 's/^ \(\t*\)folio_unlock(folio);$/ \1folio_unlock(folio_of_another_release);/' \
+	"$work"/stale-fork/0006-*.patch
+expect fail watch-names-stale-patch '6.12: .*stale-fork: DOES NOT APPLY: 0006-mm-let-fork-share.*Hunk #12 FAILED' \
+	bash -c "make -s watch KVER=6.12 PATCHDIRS='$work/stale-fork' 2>&1 | paste -sd ' '; exit \${PIPESTATUS[0]}"
+# ... and a build on a Debian source other than the one a series was made
+# for says so before applying, and names both versions when it fails.
+stale_cache()
+{
+	local c=$work/cache-stale
+	"$PINKIT_ROOT/scripts/deps.sh" src-6.12 >/dev/null
+	mkdir -p "$c/src"
+	cp -a "$fake" "$c/src/linux-source-6.12"
+	echo '6.12.118-1~deb12u1' > "$c/src/linux-source-6.12/.pinkit-debian-version"
+	touch "$c/src/linux-source-6.12/.pinkit-unpacked"
+	mkdir -p "$work/made-for-117"
+	cp "$work/series"/* "$work/made-for-117/"
+	sed -i '1i # debian-source: 6.12.117-1~deb12u1' "$work/made-for-117/series"
+	KVER=6.12 PINKIT_CACHE=$c PATCHDIRS="$work/made-for-117" kernel/scripts/tree.sh 2>&1 |
+		grep -v '^  |' | paste -sd ' '
+	return "${PIPESTATUS[0]}"
+}
+expect fail build-names-both-versions 'made-for-117: series made for 6.12.117-1~deb12u1, Debian now ships 6.12.118-1~deb12u1 .*does not apply to linux-source-6.12 6.12.118-1~deb12u1 \(the series was made for 6.12.117-1~deb12u1\).*make rebase KVER=6.12' \
+	stale_cache
 expect ok ksrc-edit-is-picked-up 'edit reached the tree' ksrc_edit
 mkdir -p "$work/built"
 cp -a "$fake/." "$work/built/"
