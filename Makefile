@@ -120,7 +120,7 @@ each-patch:
 # names newer kernels; make rebase KVER=x rebases KVER's series onto the
 # source in the cache with git am --3way and writes the patches anew.
 watch:
-	@kernel/scripts/watch.sh
+	@KVER='$(if $(filter-out file,$(origin KVER)),$(KVER))' kernel/scripts/watch.sh
 
 rebase:
 	@kernel/scripts/rebase.sh

@@ -42,6 +42,9 @@ apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourcePart
 	-o "Dir::Cache=$state/cache" -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1")
 
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+# One reader or writer of this suite's state at a time.
+exec 8>"$state/lock"
+flock 8
 [ -f "$keyring" ] || "$PINKIT_ROOT/scripts/deps.sh" keyring
 case $suite in
 *-security)	mirror=$(system_mirror security) ;;
@@ -55,7 +58,9 @@ rm -f "$state/sources.list.new"
 : > "$state/status"
 if [ -z "$(find "$state/updated" -mmin -600 2>/dev/null)" ]; then
 	step_begin "reading the package lists of Debian $suite ($mirror)"
-	apt-get "${apt_opts[@]}" -qq update >"$state/update.log" 2>&1 ||
+	# --error-on=any: a list that could not be fetched is an error, not
+	# a warning beside an old list.
+	apt-get "${apt_opts[@]}" -qq --error-on=any update >"$state/update.log" 2>&1 ||
 		die "apt-get update of Debian $suite failed (see $state/update.log);" \
 			"check that $mirror is reachable"
 	touch "$state/updated"

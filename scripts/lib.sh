@@ -115,10 +115,15 @@ pristine_source()
 				rm -f "$tarball"
 			fi
 		fi
-		[ -f "$tarball" ] || fetch_newer_source "$ver" "$suite"
+		if [ ! -f "$tarball" ]; then
+			fetch_newer_source "$ver" "$suite"
+		fi
 	fi
 	src=$PINKIT_CACHE/src/linux-source-$ver
-	if [ ! -f "$src/.pinkit-unpacked" ] || [ "$tarball" -nt "$src/.pinkit-unpacked" ]; then
+	# Unpacked again when the package changed: judged by its version (apt
+	# keeps the tarball's mtime, the package's build date).
+	if [ ! -f "$src/.pinkit-unpacked" ] ||
+	   [ "$(package_version "$tarball")" != "$(source_version "$src")" ]; then
 		step_begin "unpacking $tarball into $src"
 		rm -rf "$src" "$src.tmp"
 		mkdir -p "$src.tmp"
@@ -128,9 +133,6 @@ pristine_source()
 		touch "$src/.pinkit-unpacked"
 		step_end
 	fi
-	# A cache unpacked before the version was recorded.
-	[ -s "$src/.pinkit-debian-version" ] ||
-		package_version "$tarball" > "$src/.pinkit-debian-version"
 	echo "$src"
 }
 
@@ -171,10 +173,13 @@ fetch_newer_source()
 		die "Debian $suite no longer carries linux-source-$ver; use a newer KVER" \
 			"(pinkit supports: $SUPPORTED_KVERS) or KSRC=/path/to/a/linux-$ver tree"
 	step_begin "downloading linux-source-$ver from Debian $suite"
-	rm -rf "$dir"
-	"$newer" "$suite" download "$dir/deb" "linux-source-$ver"
-	dpkg-deb -x "$dir"/deb/*.deb "$dir"
-	rm -rf "$dir/deb"
+	# Into a new directory, swapped in only once the package is unpacked.
+	rm -rf "$dir.new"
+	"$newer" "$suite" download "$dir.new/deb" "linux-source-$ver" || exit 1
+	dpkg-deb -x "$dir.new"/deb/*.deb "$dir.new" ||
+		die "could not unpack $(ls "$dir.new"/deb/*.deb) (downloaded from Debian $suite)"
+	rm -rf "$dir.new/deb" "$dir"
+	mv "$dir.new" "$dir"
 	step_end
 }
 

@@ -2,9 +2,10 @@
 # applies.sh SRC DIR... - do the series in DIRs apply, in order, to the
 # kernel source SRC?  Nothing is built and SRC is not touched: the files the
 # series touch are copied to a scratch tree and patched there.  Prints one
-# line per series ("applies", "applies with offsets or fuzz: ..." or
-# "DOES NOT APPLY") and, for a patch that fails, the patch, the file and
-# the hunk.  Exit 0 when every series applies, 1 when one does not.
+# line per series ("applies", "applies with offsets: ..." or "DOES NOT
+# APPLY") and, for a patch that fails, the patch, the file and the hunk.  A
+# hunk that needs fuzz (a context line changed) and a series without
+# patches fail too.  Exit 0 when every series applies, 1 when one does not.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 
@@ -26,6 +27,11 @@ for dir in "$@"; do
 		[ -f "$dir/$p" ] || die "$dir/series names $p, which does not exist"
 		patches+=("$dir/$p")
 	done < "$dir/series"
+	if [ ${#patches[@]} = 0 ]; then
+		bad=1
+		echo "$rel: NO PATCHES: its series file names none; a series that applies nothing proves nothing"
+		continue
+	fi
 	# Copy what this series touches and the scratch tree does not have yet
 	# (an earlier series may have changed it already).
 	sed -n 's|^+++ b/||p; s|^--- a/||p' "${patches[@]}" | sed 's/[[:space:]].*//' |
@@ -39,17 +45,25 @@ for dir in "$@"; do
 			failed=$p
 			break
 		fi
-		fuzz=$(printf '%s\n' "$out" | grep -cE 'Hunk #[0-9]+ succeeded' || true)
-		[ "$fuzz" = 0 ] || notes+=("$(basename "$p") ($fuzz hunks)")
+		# Fuzz means a context line no longer matches: the build would
+		# apply the patch, git am (make rebase) would not.
+		if printf '%s\n' "$out" | grep -qE 'Hunk #[0-9]+ succeeded .* with fuzz'; then
+			failed=$p
+			break
+		fi
+		moved=$(printf '%s\n' "$out" | grep -cE 'Hunk #[0-9]+ succeeded' || true)
+		[ "$moved" = 0 ] || notes+=("$(basename "$p") ($moved hunks)")
 	done
 	if [ -n "$failed" ]; then
 		bad=1
 		echo "$rel: DOES NOT APPLY: $(basename "$failed"):"
 		printf '%s\n' "$out" | awk '/^(checking|patching) file/ { f = $3 }
-			/Hunk #.*FAILED|can.t find file|Reversed|malformed|Only garbage/ {
+			/^\|?\+\+\+ / { t = $2; sub(/^b\//, "", t) }
+			/^No file to patch/ { print "  " t ": no such file in the source"; next }
+			/Hunk #.*(FAILED|with fuzz)|Reversed|malformed|Only garbage/ {
 				print "  " (f ? f : "?") ": " $0 }' | head -n 8
 	elif [ ${#notes[@]} -gt 0 ]; then
-		echo "$rel: applies with offsets or fuzz: ${notes[*]}"
+		echo "$rel: applies with offsets: ${notes[*]}"
 	else
 		echo "$rel: applies (${#patches[@]} patches)"
 	fi

@@ -4,13 +4,14 @@
 #
 # The files the series touch are copied from the pristine source into a
 # git repository ($PINKIT_CACHE/rebase/<ver>) and the patches are applied
-# there with `git am --3way`, one series after the other.  When a patch
-# does not apply, git stops on it: resolve the conflict in that repository,
-# `git add` the files, `git am --continue`, and run `make rebase` again; it
-# goes on with the next patch.  Once every patch is applied, each patch file
-# is written anew from its commit (same file name, same "[PATCH n/m]"
-# subject prefix) and each series file records the source version in its
-# "# debian-source:" line.  Check the result with `git diff` and
+# there with `git am -k`, one series after the other.  When a patch does
+# not apply, git stops on it and the hunks that apply are put in place, the
+# others beside them as .rej files: apply those by hand, `git add` the
+# files, `git am --continue`, and run `make rebase` again; it goes on with
+# the next patch.  Once every patch is applied, each patch file is written
+# anew from its commit (same file name and subject, notes below "---"
+# kept; a patch that did not change keeps its file) and each series file
+# records the source version in its "# debian-source:" line.  Check the result with `git diff` and
 # `make each-patch`.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -31,7 +32,7 @@ done
 src=$(pristine_source "$ver")
 have=$(source_version "$src")
 repo=$PINKIT_CACHE/rebase/$ver
-git_=(git -C "$repo" -c user.name=pinkit -c user.email=pinkit@localhost)
+git_=(git -C "$repo")
 
 # The patches in order, one "DIR/FILE" per line.
 list=()
@@ -42,12 +43,17 @@ for d in "${dirs[@]}"; do
 	done < "$d/series"
 done
 
+[ ${#list[@]} -gt 0 ] || die "the series of linux-$ver name no patch: nothing to rebase"
+# The repository belongs to one source version and one list of patches
+# (their names, order and contents): anything else starts afresh.
+key=$( { echo "$have"; hash_files "${list[@]}"; printf '%s\n' "${list[@]}"; } | sha256sum | cut -c1-16)
+
 if [ -d "$repo/.git/rebase-apply" ]; then
 	die "a git am is still stopped in $repo: resolve the conflict there," \
 		"'git add' the files and 'git am --continue' (or 'git am --abort' and" \
 		"rm -rf $repo to start over), then run make rebase KVER=$ver again"
 fi
-if [ ! -f "$repo/.pinkit-rebase" ] || [ "$(cat "$repo/.pinkit-rebase")" != "$have" ]; then
+if [ "$(cat "$repo/.git/pinkit-key" 2>/dev/null)" != "$key" ]; then
 	step_begin "copying the files the series touch from linux-source-$ver $have to $repo"
 	rm -rf "$repo"
 	mkdir -p "$repo"
@@ -56,10 +62,12 @@ if [ ! -f "$repo/.pinkit-rebase" ] || [ "$(cat "$repo/.pinkit-rebase")" != "$hav
 			[ ! -e "$src/$f" ] || (cd "$src" && cp --parents "$f" "$repo/")
 		done
 	"${git_[@]}" init -q
+	"${git_[@]}" config user.name pinkit
+	"${git_[@]}" config user.email pinkit@localhost
+	printf '%s\n' '*.rej' '*.orig' >> "$repo/.git/info/exclude"
 	"${git_[@]}" add -A
 	"${git_[@]}" commit -q -m "linux-source-$ver $have (the files the series touch)"
-	echo "$have" > "$repo/.pinkit-rebase"
-	: > "$repo/.pinkit-applied"
+	echo "$key" > "$repo/.git/pinkit-key"
 	step_end
 fi
 
@@ -67,12 +75,18 @@ fi
 done_n=$(($("${git_[@]}" rev-list --count HEAD) - 1))
 for ((i = done_n; i < ${#list[@]}; i++)); do
 	p=${list[$i]}
-	if ! "${git_[@]}" am -q --3way "$p" >"$repo/.pinkit-am.log" 2>&1; then
-		sed 's/^/  | /' "$repo/.pinkit-am.log" >&2
+	if ! "${git_[@]}" am -q -k "$p" >"$repo/.git/pinkit-am.log" 2>&1; then
+		# git has only the new source's blobs, so no 3-way merge: put
+		# what applies in place and the rest beside it as .rej files.
+		"${git_[@]}" apply --reject .git/rebase-apply/patch >/dev/null 2>&1 || true
+		sed 's/^/  | /' "$repo/.git/pinkit-am.log" >&2
+		made=$(series_made_for "$(dirname "$p")")
 		die "${p#"$PINKIT_ROOT"/} does not apply to linux-source-$ver $have" \
-			"(series made for $(series_made_for "$(dirname "$p")")): git stopped on it in" \
-			"$repo; resolve the conflict there, 'git add' the files, 'git am --continue'," \
-			"then run make rebase KVER=$ver again"
+			"(the series was made for ${made:-an unrecorded version}). In $repo the hunks" \
+			"that apply are in place and the others are in:" \
+			"$(cd "$repo" && find . -name '*.rej' | sed 's|^\./||' | paste -sd ' ')." \
+			"Apply those by hand, delete the .rej files, 'git add' every file the patch" \
+			"touches, 'git am --continue', then run make rebase KVER=$ver again"
 	fi
 done
 
@@ -81,16 +95,34 @@ step_begin "writing ${#list[@]} patches rebased on linux-source-$ver $have"
 mapfile -t commits < <("${git_[@]}" rev-list --reverse HEAD | tail -n +2)
 [ ${#commits[@]} = ${#list[@]} ] ||
 	die "$repo holds ${#commits[@]} commits for ${#list[@]} patches; rm -rf $repo and run again"
+[ -z "$("${git_[@]}" status --porcelain)" ] ||
+	die "$repo has changes no commit holds ($("${git_[@]}" status --porcelain |
+		head -n 3 | paste -sd ' ')): commit or drop them, then run make rebase again"
 for i in "${!list[@]}"; do
 	p=${list[$i]}
-	prefix=$(sed -n 's/^Subject: \[\([^]]*\)\].*/\1/p' "$p" | head -n1)
-	if [ -n "$prefix" ]; then
-		"${git_[@]}" format-patch -q -1 --stdout --subject-prefix="$prefix" \
-			"${commits[$i]}" > "$p.new"
-	else
-		"${git_[@]}" format-patch -q -1 --stdout -k "${commits[$i]}" > "$p.new"
+	"${git_[@]}" format-patch -q -1 -k --stdout "${commits[$i]}" > "$p.new"
+	# The commit must touch the files the patch touched.
+	if ! cmp -s <(grep '^+++ ' "$p" | sort) <(grep '^+++ ' "$p.new" | sort); then
+		rm -f "$p.new"
+		die "the commit for ${p#"$PINKIT_ROOT"/} in $repo touches other files than the" \
+			"patch did (a file not added, or one added by mistake): fix it there" \
+			"(git commit --amend) and run make rebase again"
 	fi
-	mv "$p.new" "$p"
+	# Notes between "---" and the diffstat are not part of a commit:
+	# carry them over from the old file.
+	awk 'NR == FNR { if (!seen && $0 == "---") { seen = 1; next }
+			if (seen == 1 && $0 ~ /^ .*\| +[0-9]+/) seen = 2
+			if (seen == 1) notes = notes $0 "\n"; next }
+		{ print } !done && $0 == "---" { printf "%s", notes; done = 1 }' \
+		"$p" "$p.new" > "$p.tmp"
+	mv "$p.tmp" "$p.new"
+	# Unchanged but for commit and blob ids: keep the file as it was.
+	if cmp -s <(grep -Ev '^(From [0-9a-f]{40} |index [0-9a-f]+\.\.)' "$p") \
+		  <(grep -Ev '^(From [0-9a-f]{40} |index [0-9a-f]+\.\.)' "$p.new"); then
+		rm -f "$p.new"
+	else
+		mv "$p.new" "$p"
+	fi
 done
 for d in "${dirs[@]}"; do
 	if grep -q '^# debian-source:' "$d/series"; then

@@ -99,6 +99,40 @@ files_of()
 		grep -v '^/dev/null$' | sort -u
 }
 
+# A series made on another Debian source than the one about to be patched
+# says so first, in one line per series.
+have=
+[ -n "${KSRC:-}" ] || have=$(source_version "$pristine")
+if [ -n "$have" ]; then
+	note "kernel source: linux-source-$ver $have (Debian)"
+else
+	note "kernel source: $pristine (linux-$ver)"
+fi
+if [ -n "$have" ]; then
+	for d in "${dirs[@]}"; do
+		made=$(series_made_for "$d")
+		[ -z "$made" ] || [ "$made" = "$have" ] ||
+			note "${d#"$PINKIT_ROOT"/}: series made for $made, Debian now ships $have"
+	done
+fi
+
+# A tree made from another version of the source is copied afresh: files
+# no series touches differ between the versions too.  (A tree from before
+# the version was recorded is judged by the kernel version in its top
+# Makefile, which no series touches.)
+if [ -f "$tree/.pinkit-touched" ] && [ -n "$have" ]; then
+	made=$(cat "$tree/.pinkit-source-version" 2>/dev/null || true)
+	if [ -z "$made" ] && cmp -s <(head -n 6 "$tree/Makefile") <(head -n 6 "$pristine/Makefile"); then
+		made=$have
+		echo "$have" > "$tree/.pinkit-source-version"
+	fi
+	if [ "$made" != "$have" ]; then
+		note "the patched tree was made from ${made:-another version of the source}:" \
+			"copying linux-source-$ver $have afresh"
+		rm -f "$tree/.pinkit-touched" "$tree/.pinkit-state"
+	fi
+fi
+
 # A KSRC tree that changed since it was copied is copied afresh.
 if [ -n "${KSRC:-}" ] && [ -f "$tree/.pinkit-touched" ] &&
    [ -n "$(find "$pristine" -path "$pristine/.git" -prune -o -type f \
@@ -153,22 +187,6 @@ rm -f "$tree/.pinkit-state"
 # interrupted or failed apply is undone on the next run.
 files_of "${patches[@]}" > "$tree/.pinkit-touched"
 
-# A series made on another Debian source than the one about to be patched
-# says so first, in one line per series.
-have=$(source_version "$pristine")
-if [ -n "$have" ]; then
-	note "kernel source: linux-source-$ver $have (Debian)"
-else
-	note "kernel source: $pristine (linux-$ver)"
-fi
-if [ -n "$have" ]; then
-	for d in "${dirs[@]}"; do
-		made=$(series_made_for "$d")
-		[ -z "$made" ] || [ "$made" = "$have" ] ||
-			note "${d#"$PINKIT_ROOT"/}: series made for $made, Debian now ships $have"
-	done
-fi
-
 if [ ${#patches[@]} -gt 0 ]; then
 	step_begin "applying ${#patches[@]} patches"
 	for p in "${patches[@]}"; do
@@ -202,5 +220,6 @@ if [ -d "$tree/.pinkit-prev" ]; then
 	rm -rf "$tree/.pinkit-prev"
 fi
 printf '%s\n' "${dirs[@]}" > "$tree/.pinkit-series-dirs"
+echo "$have" > "$tree/.pinkit-source-version"
 echo "$want" > "$tree/.pinkit-state"
 echo "$tree"

@@ -10,7 +10,7 @@
 # series does not apply or a supported KVER is no longer offered; a newer
 # kernel alone is news, not a failure.  KVER=x limits it to one version;
 # PATCHDIRS replaces that version's series directories (as for make run).
-set -eu
+set -eu -o pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 newer=$PINKIT_ROOT/scripts/debian-newer.sh
 
@@ -34,6 +34,8 @@ fi
 
 bad=0
 mkdir -p "$PINKIT_CACHE"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 for ver in $kvers; do
 	applies=
 	pkg=linux-source-$ver
@@ -73,23 +75,26 @@ for ver in $kvers; do
 	fi
 	if [ "$(source_version "$src")" != "$best" ]; then
 		dl=$PINKIT_CACHE/watch/$pkg-$best
-		if [ ! -f "$dl/.pinkit-unpacked" ]; then
+		if ! ls "$dl"/*.deb >/dev/null 2>&1; then
 			step_begin "fetching $pkg $best from Debian $bsuite to check the series against it"
-			rm -rf "$dl"
-			"$newer" "$bsuite" download "$dl/deb" "$pkg=$best"
-			dpkg-deb --fsys-tarfile "$dl"/deb/*.deb |
-				tar -xf - -C "$dl" --wildcards '*.tar.xz'
-			mkdir -p "$dl/tree"
-			tar -xJf "$dl"/usr/src/"$pkg".tar.xz -C "$dl/tree" --strip-components=1
-			rm -rf "$dl/deb" "$dl/usr"
-			touch "$dl/.pinkit-unpacked"
+			rm -rf "$PINKIT_CACHE/watch/$pkg-"*
+			"$newer" "$bsuite" download "$dl" "$pkg=$best"
 			step_end
 		fi
+		# Only the files the series touch; one the source lacks shows as
+		# "no such file" below.
+		rm -rf "$dl/tree"
+		mkdir -p "$dl/tree"
+		sed -n 's|^+++ b/||p; s|^--- a/||p' $(for d in "${dirs[@]}"; do
+			sed -n '/^[^#]/s|^|'"$d"'/|p' "$d/series"; done) | sed 's/[[:space:]].*//' |
+			grep -v '^/dev/null$' | sort -u | sed "s|^|$pkg/|" > "$dl/files"
+		dpkg-deb --fsys-tarfile "$dl"/*.deb | tar -xOf - "./usr/src/$pkg.tar.xz" |
+			tar -xJf - -C "$dl/tree" --strip-components=1 -T "$dl/files" 2>/dev/null || true
 		src=$dl/tree
 	fi
-	"$PINKIT_ROOT/kernel/scripts/applies.sh" "$src" "${dirs[@]}" > "$PINKIT_CACHE/watch.out" ||
+	"$PINKIT_ROOT/kernel/scripts/applies.sh" "$src" "${dirs[@]}" > "$out" ||
 		applies=no
-	sed "s|^|$ver: |" "$PINKIT_CACHE/watch.out"
+	sed "s|^|$ver: |" "$out"
 	if [ "${applies:-}" = no ]; then
 		bad=1
 		how="make rebase KVER=$ver"

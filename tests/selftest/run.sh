@@ -119,12 +119,24 @@ expect ok series-switch-starts-pristine 'tree switched cleanly' series_switch
 # and make watch itself on a copy of the 6.12 fork series whose context no
 # longer matches Debian's source) ...
 expect fail applies-names-patch-and-hunk 'DOES NOT APPLY: 0001-mm-gup-nothing.patch:.*mm/gup.c: Hunk #1 FAILED' \
-	bash -c "kernel/scripts/applies.sh '$fake' '$work/series' | paste -sd ' '"
+	bash -c "kernel/scripts/applies.sh '$fake' '$work/series' | paste -sd ' '; exit \${PIPESTATUS[0]}"
 cp -r kernel/patches/6.12-fork "$work/stale-fork"
 sed -i 's/^ \(\t*\)folio_unlock(folio);$/ \1folio_unlock(folio_of_another_release);/' \
 	"$work"/stale-fork/0006-*.patch
 expect fail watch-names-stale-patch '6.12: .*stale-fork: DOES NOT APPLY: 0006-mm-let-fork-share.*Hunk #12 FAILED' \
 	bash -c "make -s watch KVER=6.12 PATCHDIRS='$work/stale-fork' 2>&1 | paste -sd ' '; exit \${PIPESTATUS[0]}"
+# make watch without KVER checks every supported kernel, not the default.
+watch_all()
+{
+	local v
+	make -s watch > "$work/watch.out" 2>&1 || { cat "$work/watch.out"; return 1; }
+	for v in $SUPPORTED_KVERS; do
+		grep -q "^$v: kernel/patches/$v: applies" "$work/watch.out" ||
+			{ echo "no line for $v"; return 1; }
+	done
+	echo "watch checked $SUPPORTED_KVERS"
+}
+expect ok watch-checks-every-kernel 'watch checked 7.3 6.12 6.1' watch_all
 # ... and a build on a Debian source other than the one a series was made
 # for says so before applying, and names both versions when it fails.
 stale_cache()
