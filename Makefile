@@ -158,7 +158,7 @@ compare: userspace
 # driver's source (DIR=dir-or-file) or, by default, of the pristine Debian
 # source of KVER, and how they get pages; audit.sh exits 1 if one keeps
 # FOLL_GET references (make then exits 2, as for any failed recipe).
-# AUDIT_ARGS passes options (--only PATH, --text, ...).
+# AUDIT_ARGS passes options (--only PATH, --engine text, --format tsv, ...).
 audit:
 	@scripts/deps.sh audit
 	@DIR="$(DIR)" AUDIT_ARGS="$(AUDIT_ARGS)" drivers/audit/audit.sh

@@ -103,7 +103,7 @@ fixture_case()
 	done < <(sed -n 's/^ \* expect: *//p' "$f")
 	rules+=("only-held $(sed -n 's/^ \* expect: *held-foll-get held \([A-Za-z_0-9]*\).*/\1/p' "$f" | tr '\n' ' ')")
 	local opt=()
-	[ "$mode" = text ] && opt=(--text)
+	[ "$mode" = text ] && opt=(--engine text)
 	run_audit "$base-$mode" "$work/$base-$mode.json" --dir "$f" "${opt[@]}"
 	rc=$?
 	why=$(check "$work/$base-$mode.json" "${rules[@]}" 2>&1)
