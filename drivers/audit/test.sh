@@ -47,6 +47,7 @@ skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 #   norow VERDICT [FILE-PREFIX]                no row with that verdict there
 #   only-held FUNCTION...                      held-foll-get rows are exactly
 #                                              in these functions
+#   rows N                                     exactly N rows
 check()
 {
 	python3 - "$@" <<'EOF'
@@ -74,6 +75,10 @@ while i < len(args):
         for x in hit:
             bad.append('unexpected %s row: %s:%s %s(): %s' % (
                 r[1], x['file'], x['line'], x['function'], x['why']))
+    elif r[0] == 'rows':
+        if len(rows) != int(r[1]):
+            bad.append('%d rows, expected %s (one per acquisition site)' %
+                       (len(rows), r[1]))
     elif r[0] == 'only-held':
         want = set(r[1:])
         got = {x['function'] for x in rows if x['verdict'] == 'held-foll-get'}
@@ -99,11 +104,13 @@ fixture_case()
 {
 	local f=$1 mode=$2 base want rc rules=() why v h fn
 	base=$(basename "$f" .c)
-	want=$(sed -n 's/^ \* exit: *\([0-9]*\).*/\1/p' "$f")
 	while read -r v h fn; do
 		rules+=("row $v $h ${fn:--}")
 	done < <(sed -n 's/^ \* expect: *//p' "$f")
 	rules+=("only-held $(sed -n 's/^ \* expect: *held-foll-get held \([A-Za-z_0-9]*\).*/\1/p' "$f" | tr '\n' ' ')")
+	want=$(sed -n 's/^ \* rows: *\([0-9]*\).*/\1/p' "$f")
+	[ -n "$want" ] && rules+=("rows $want")
+	want=$(sed -n 's/^ \* exit: *\([0-9]*\).*/\1/p' "$f")
 	local opt=()
 	[ "$mode" = text ] && opt=(--engine text)
 	run_audit "$base-$mode" "$work/$base-$mode.json" --dir "$f" "${opt[@]}"
