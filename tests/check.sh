@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check.sh - everything `make check` runs, stage by stage: host unit tests
 # (unit), harness self-tests (selftest), the mmu-notifier audit on its
-# fixtures (audit), the suite in the VM on the patched mainline kernel (7.3)
+# fixtures (audit) and on the whole 7.3 and 6.12 trees against the ground
+# truth (audit-tree; skipped when the sources are not there), the suite in the VM on the patched mainline kernel (7.3)
 # with the series' kernel selftests, the example kind plugin's pass and the
 # legacy_cow control pass in the same boot (vm-7.3), the bare `pinkit run
 # --device rxe0` against that run's verdicts (plain-7.3), rdma-core's own
@@ -43,6 +44,7 @@ stage()
 stage unit make -s unit
 stage selftest make -s selftest
 stage audit make -s audit-test
+stage audit-tree make -s audit-tree
 stage vm-7.3 make -s run KVER=7.3
 stage plain-7.3 make -s plain KVER=7.3
 stage rdma-core-7.3 make -s rdma-core KVER=7.3
