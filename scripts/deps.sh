@@ -7,7 +7,7 @@
 # and QEMU), src-6.12 / src-6.1 (Debian kernel source of the system's
 # suite; 7.3 comes through debian-newer.sh), keyring, audit, bench,
 # rdma-core (rdma-core's own tests: python3-pyverbs), sparse, kcidb
-# (KCIDB documents: python3-jsonschema), lava (LAVA job files: python3-yaml).
+# (KCIDB documents: python3-jsonschema, python3-rfc3987 for its uri format), lava (LAVA job files: python3-yaml).
 # `deps.sh --update` only refreshes apt's package lists.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +26,7 @@ pkgs_for()
 	bench)	echo perftest ;;
 	rdma-core) echo python3-pyverbs ;;
 	sparse)	echo sparse ;;
-	kcidb)	echo python3 python3-jsonschema ;;
+	kcidb)	echo python3 python3-jsonschema python3-rfc3987 ;;
 	lava)	echo python3 python3-yaml ;;
 	*)	die "deps.sh: unknown group '$1'" ;;
 	esac
