@@ -137,6 +137,18 @@ kcidb:
 kcidb-test:
 	@tests/kcidb/test.sh
 
+# make lava: the LAVA job definition for KVER's kit kernel and the
+# initramfs, with its artifacts, in out/lava-<name>/ (tests/lava/);
+# KERNEL=bzImage uses an image already built, LAVA_URL where a lab serves
+# the artifacts, ARGS as for make run.
+lava: initramfs
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	tests/lava/job.sh $(RUNNAME) "$$k" $(INITRD) $(ARGS)
+
+# make lava-test: the job generator and the guest's reporting, host only.
+lava-test: initramfs
+	@tests/lava/test.sh
+
 unit: deps
 	@$(MAKE) -s -C tests/unit check
 

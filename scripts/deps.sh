@@ -27,7 +27,7 @@ pkgs_for()
 	rdma-core) echo python3-pyverbs ;;
 	sparse)	echo sparse ;;
 	kcidb)	echo python3 python3-jsonschema python3-rfc3987 ;;
-	lava)	echo python3 python3-yaml ;;
+	lava)	echo python3 python3-yaml lava-common ;;
 	*)	die "deps.sh: unknown group '$1'" ;;
 	esac
 }
