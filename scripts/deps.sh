@@ -7,7 +7,8 @@
 # and QEMU), src-6.12 / src-6.1 (Debian kernel source of the system's
 # suite; 7.3 comes through debian-newer.sh), keyring, audit, bench,
 # rdma-core (rdma-core's own tests: python3-pyverbs), sparse, kcidb
-# (KCIDB documents: python3-jsonschema, python3-rfc3987 for its uri format), lava (LAVA job files: python3-yaml).
+# (KCIDB documents: python3-jsonschema, python3-rfc3987 for its uri
+# format), lava (LAVA job files: python3-yaml, lava-common's job schema).
 # `deps.sh --update` only refreshes apt's package lists.
 set -eu
 . "$(dirname "$0")/lib.sh"

@@ -40,6 +40,7 @@ def main():
     jsonschema.Draft7Validator.check_schema(schema)
     validator = jsonschema.Draft7Validator(schema, format_checker=checker)
     bad = 0
+    nbad = 0
     for path in sys.argv[2:]:
         before = bad
         try:
@@ -48,6 +49,7 @@ def main():
         except (OSError, ValueError) as e:
             sys.stderr.write('pinkit: error: %s: cannot read it as JSON: %s\n' % (path, e))
             bad += 1
+            nbad += 1
             continue
         errs = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
         for e in errs:
@@ -72,11 +74,15 @@ def main():
                     sys.stderr.write('pinkit: error: %s: %s %s: %s %s is not in the document\n'
                                      % (path, kind, o['id'], ref, o[ref]))
                     bad += 1
-        if bad == before:
+        if bad != before:
+            nbad += 1
+        else:
             print('%s: valid KCIDB v%d.%d: %d checkouts, %d builds, %d tests'
                   % (path, doc['version']['major'], doc['version'].get('minor', 0),
                      len(doc.get('checkouts', [])), len(doc.get('builds', [])),
                      len(doc.get('tests', []))))
+    # One result per document, in the kit's summary form (tests/check.sh).
+    print('%d passed, %d failed, 0 skipped' % (len(sys.argv) - 2 - nbad, nbad))
     return 1 if bad else 0
 
 
