@@ -82,7 +82,7 @@ def status_of(st, name):
 
 def junit_seconds(rundir):
     """{case name: seconds} from the guest's JUnit files (pinkit run
-    --junit): classname SUITE.GROUP, name the rest of the case name."""
+    --junit): a testcase's name is the case name of the KTAP."""
     secs = {}
     res = os.path.join(rundir, 'results')
     for sub in ('', 'plugin'):
@@ -93,12 +93,10 @@ def junit_seconds(rundir):
             root = ET.parse(path).getroot()
         except ET.ParseError as e:
             die('%s is not well-formed XML (%s)' % (path, e))
-        for suite in root.iter('testsuite'):
-            group = suite.get('name', '')
-            for tc in suite.iter('testcase'):
-                t = tc.get('time')
-                if t is not None:
-                    secs['%s/%s' % (group, tc.get('name', ''))] = float(t)
+        for tc in root.iter('testcase'):
+            t = tc.get('time')
+            if t is not None:
+                secs[tc.get('name', '')] = float(t)
     return secs
 
 
@@ -128,14 +126,15 @@ def main():
     checkout = {
         'id': checkout_id,
         'origin': ORIGIN,
-        'tree_name': 'debian' if srcver else 'local',
         'patchset_hash': phash,
         'valid': True,
         'comment': ('Debian %s %s' % (src, srcver) if srcver else src) +
-                   (' with pinkit\'s series (%d patches)' % npatch if npatch else ', unpatched'),
+                   (' with pinkit\'s series (%d patch%s)' % (npatch, '' if npatch == 1 else 'es')
+                    if npatch else ', unpatched'),
         'misc': {'source': src, 'patches': build['patch']},
     }
     if srcver:
+        checkout['tree_name'] = 'debian'
         checkout['misc']['debian_source_version'] = srcver
     kbuild = {
         'id': build_id,

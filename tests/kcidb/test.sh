@@ -75,7 +75,7 @@ cat > "$run/results/guest-junit.xml" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="pinkit" tests="1" failures="0" skipped="0" errors="0" time="1.250">
   <testsuite name="clear-refs" tests="1" failures="0" skipped="0" errors="0" time="1.250">
-    <testcase classname="pinkit.clear-refs" name="anon-thp/pinned-rw/rdma-write-cpu-read" time="1.250"/>
+    <testcase classname="pinkit.clear-refs" name="clear-refs/anon-thp/pinned-rw/rdma-write-cpu-read" time="1.250"/>
   </testsuite>
 </testsuites>
 EOF
