@@ -47,7 +47,8 @@ truncate -s 128M "$dir/swap.img"
 /usr/bin/python3 -B "$PINKIT_ROOT/tests/lava/job.py" "$name" "$dir" "$url" \
 	"${TIMEOUT:-300}" "$@" > "$dir/job.yaml"
 echo "$dir/job.yaml"
-cat <<MSG
-# on a LAVA server (its artifacts served at LAVA_URL=$url):
-lavacli -i IDENTITY jobs submit $dir/job.yaml
-MSG
+case $url in
+file://*) echo "# for a LAVA lab: serve $dir's files, make lava LAVA_URL=https://their/url/, then:" ;;
+*)	echo "# the lab serves $dir's files at $url:" ;;
+esac
+echo "lavacli -i IDENTITY jobs submit $dir/job.yaml"
