@@ -6,7 +6,7 @@
 # on stdout, last line "N passed, N failed, N skipped".
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
-cd "$PINKIT_ROOT"
+cd "$PINKIT_ROOT" || exit 1
 "$PINKIT_ROOT/scripts/deps.sh" kcidb || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

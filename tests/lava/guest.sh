@@ -23,6 +23,7 @@ PLUGIN=${PLUGIN:-/usr/lib/pinkit/procmem-kind.so}
 SWITCH=${SWITCH:-/sys/kernel/debug/legacy_cow}
 WORK=${WORK:-/tmp/pinkit-lava}
 GROUPS_CTL="clear-refs mprotect-ro-rw uffd-wp fork-parent-writes"
+# shellcheck source=../harness/ktap.sh
 . "$KTAP_SH"
 mkdir -p "$WORK"
 tab=$(printf '\t')
@@ -54,6 +55,7 @@ pass_()
 	"$PINKIT" run --junit "$dir/guest-junit.xml" "$@" > "$dir/ktap" 2> "$dir/stderr"
 	echo $? > "$dir/rc"
 	plan=$(ktap_plan "$dir/ktap")
+	# shellcheck disable=SC2046 # three numbers
 	set -- $(ktap_counts "$dir/ktap")
 	got=$(($1 + $2 + $3))
 	if [ "$plan" = 0 ] || [ "$got" != "$plan" ] || [ "$(cat "$dir/rc")" -ge 128 ]; then

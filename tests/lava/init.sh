@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the LAVA guest (the job's ramdisk, tests/lava/job.sh): the kit's
 # guest set-up (tests/harness/setup.sh: rxe0 on eth0, hugetlb pages, swap on
 # /dev/vdb; a failure leaves /pinkit-setup-failed), then a shell on the console for LAVA's test shell, whose

@@ -8,7 +8,7 @@
 # stdout, last line "N passed, N failed, N skipped".
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
-cd "$PINKIT_ROOT"
+cd "$PINKIT_ROOT" || exit 1
 "$PINKIT_ROOT/scripts/deps.sh" lava || exit 1
 . tests/harness/ktap.sh
 work=$(mktemp -d)
@@ -187,7 +187,7 @@ EOF
 # busybox awk) and print "NAME RESULT" per lava-test-case, sorted.
 guest_cases()
 {
-	[ $# = 1 ] && cp "$1" "$fake/main.ktap.use" || cp "$fake/main.ktap" "$fake/main.ktap.use"
+	if [ $# = 1 ]; then cp "$1" "$fake/main.ktap.use"; else cp "$fake/main.ktap" "$fake/main.ktap.use"; fi
 	rm -f "$work/cases" && echo 0 > "$work/switch"
 	PATH=$fake/bin:$PATH CASES=$work/cases FAKE=$fake PINKIT=$fake/pinkit \
 		KTAP_SH=tests/harness/ktap.sh KSELFTESTS=$fake/kst SWITCH=$work/switch \
