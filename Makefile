@@ -20,7 +20,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test watch rebase kcidb kcidb-test lava lava-test
+.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test watch rebase kcidb kcidb-test lava lava-test lava-local
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -144,6 +144,11 @@ kcidb-test:
 lava: initramfs
 	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
 	tests/lava/job.sh $(RUNNAME) "$$k" $(INITRD) $(ARGS)
+
+# make lava-local: boot the job's guest (make lava first) as LAVA would
+# drive it, without LAVA, and compare its cases with make run's.
+lava-local: deps
+	@tests/lava/local.sh $(RUNNAME)
 
 # make lava-test: the job generator and the guest's reporting, host only.
 lava-test: initramfs

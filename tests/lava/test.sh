@@ -231,6 +231,36 @@ expect ok guest-kselftest-names '^kselftest/pin_tracking/pagemap/anon-thp FAIL$'
 printf 'KTAP version 1\n1..3\nok 1 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read\n' > "$work/short.ktap"
 expect ok guest-incomplete-pass-fails '^harness/main-pass-incomplete FAIL$' guest_cases "$work/short.ktap"
 
+# The driver of make lava-local (tests/lava/local.py) against a stand-in
+# QEMU: it must type the steps at the prompt and collect the signals.
+mkdir -p "$work/qbin"
+cat > "$work/qbin/qemu-system-x86_64" <<'EOF'
+#!/bin/bash
+echo "$*" > "$QARGS"
+[ -n "${NOPROMPT:-}" ] && { sleep 30; exit 0; }
+printf 'Run /init as init process\npinkit-lava# '
+read -r line
+echo "$line" > "$QLINE"
+echo '<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=clear-refs/a/b RESULT=pass>'
+echo '<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=control/legacy_cow/uffd-wp RESULT=fail>'
+echo 'PINKIT-LOCAL-STEPS-END rc=1'
+sleep 30
+EOF
+chmod 755 "$work/qbin/qemu-system-x86_64"
+printf 'x' > "$work/extra.gz"
+local_py()
+{
+	PATH=$work/qbin:$PATH QARGS=$work/qargs QLINE=$work/qline PROMPT_TIMEOUT=3 \
+		/usr/bin/python3 -B tests/lava/local.py "$OUT/lava-a/job.yaml" "$work/extra.gz" \
+		"$work/local.log" 20 && cat "$work/qline" "$work/qargs"
+}
+expect ok local-driver-collects-signals \
+	'^clear-refs/a/b pass$' local_py
+expect ok local-driver-types-steps "^/pinkit-lava.sh --filter 'odp-xfer/\*\|uffd-wp/\*' ; echo PINKIT-LOCAL-STEPS-END" local_py
+expect ok local-driver-qemu-shape '-m 2048 -net nic,model=virtio -net user -smp 2,sockets=2 .*-numa node,nodeid=1,cpus=1,memdev=m1 -no-reboot -kernel .*/lava-a/bzImage -append console=ttyS0 .*-initrd .*ramdisk-local.cpio.gz -drive file=.*/lava-a/results.img,format=raw,if=virtio -drive file=.*/lava-a/swap.img' local_py
+export work OUT
+expect fail local-driver-no-prompt 'never printed its prompt' env NOPROMPT=1 bash -c "$(declare -f local_py); local_py"
+
 echo "1..$n"
 echo "$pass passed, $fail failed, 0 skipped"
 [ $fail = 0 ]
