@@ -2,8 +2,9 @@
 # check.sh - everything `make check` runs, stage by stage: host unit tests
 # (unit), harness self-tests (selftest), the mmu-notifier audit on its
 # fixtures (audit), the KCIDB writer and the LAVA job on crafted input
-# (kcidb-test, lava-test, no boot), the suite in the VM on the patched mainline kernel (7.3)
-# with the series' kernel selftests, the example kind plugin's pass and the
+# (kcidb-test, lava-test, no boot), the suite in the VM on the patched
+# mainline kernel (7.3) with the series' kernel selftests, the example
+# kind plugin's pass and the
 # legacy_cow control pass in the same boot (vm-7.3), that run's KCIDB
 # document validated (kcidb-7.3), the bare `pinkit run
 # --device rxe0` against that run's verdicts (plain-7.3), rdma-core's own

@@ -79,6 +79,8 @@ note "ccache:${hits:- no statistics}"
 img=${OUT:-$PINKIT_ROOT/out}/bzImage-$(basename "$build")
 mkdir -p "$(dirname "$img")"
 cp "$build/arch/x86/boot/bzImage" "$img.tmp"
+# The record below describes the new image only: the old one goes first.
+rm -f "$img.info"
 mv "$img.tmp" "$img"
 "$(dirname "$0")/selftests.sh" "$tree" "$build" "$img"
 
