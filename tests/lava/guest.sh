@@ -9,12 +9,15 @@
 # control pass as one control/legacy_cow/GROUP per group, which passes only
 # when a failed case of that group shows a "# first-diff:" line.  A pass
 # that printed fewer results than its plan, or crashed, reports a failing
-# harness/... case.  Exit status 0 when nothing failed.
+# harness/... case, and so does a kernel splat in dmesg (verdict.sh's
+# pattern and allowlist: harness/kernel-splat).  Exit status 0 when
+# nothing failed.
 #
 # For the host-side self-test every path can be moved: PINKIT (the binary),
 # KTAP_SH (tests/harness/ktap.sh), KSELFTESTS (the directory of selftests),
 # PLUGIN (the kind plugin), SWITCH (the legacy_cow file), SETUP_FAILED (the
-# marker tests/lava/init.sh leaves), WORK (scratch).
+# marker tests/lava/init.sh leaves), SPLAT and SPLAT_ALLOW (the console
+# scan's expressions), DMESG (the kernel log), WORK (scratch).
 set -u
 PINKIT=${PINKIT:-/usr/bin/pinkit}
 KTAP_SH=${KTAP_SH:-/ktap.sh}
@@ -22,6 +25,9 @@ KSELFTESTS=${KSELFTESTS:-/kselftests}
 PLUGIN=${PLUGIN:-/usr/lib/pinkit/procmem-kind.so}
 SWITCH=${SWITCH:-/sys/kernel/debug/legacy_cow}
 WORK=${WORK:-/tmp/pinkit-lava}
+DMESG=${DMESG:-dmesg}
+SPLAT=${SPLAT:-/splat.ere}
+SPLAT_ALLOW=${SPLAT_ALLOW:-/splat-allow.ere}
 GROUPS_CTL="clear-refs mprotect-ro-rw uffd-wp fork-parent-writes"
 # shellcheck source=../harness/ktap.sh
 . "$KTAP_SH"
@@ -109,5 +115,25 @@ if [ -e "$SWITCH" ]; then
 else
 	echo "# the kernel has no $SWITCH switch: build the patched kernel"
 	case_ harness/control-switch-missing fail
+fi
+# The kernel log, as verdict.sh scans the console: the first printk line
+# that matches the splat pattern and no allowlist expression fails the run.
+if [ -s "$SPLAT" ]; then
+	hit=$($DMESG | awk -v splat="$(cat "$SPLAT")" '
+		FNR == NR { if ($0 != "") ere[++n] = $0; next }
+		/^\[ *[0-9]+\.[0-9]+\] / {
+			m = $0; sub(/^\[[^]]*\] /, "", m)
+			if (m !~ splat) next
+			for (i = 1; i <= n; i++) if (m ~ ere[i]) next
+			print m; exit
+		}' "$SPLAT_ALLOW" -)
+	if [ -n "$hit" ]; then
+		echo "# kernel splat: $hit"
+		$DMESG | grep -F -A 25 -- "$hit" | head -n 26
+		case_ harness/kernel-splat fail
+	fi
+else
+	echo "# no splat pattern ($SPLAT): the kernel log was not scanned"
+	case_ harness/kernel-log-not-scanned fail
 fi
 exit $failed

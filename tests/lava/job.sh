@@ -3,7 +3,8 @@
 # the LAVA job definition (tests/lava/job.py), and the artifacts it names:
 # bzImage, ramdisk.cpio.gz (INITRD's contents, the kernel selftests of the
 # series from BZIMAGE.selftests.gz, tests/lava/init.sh as /init, the test
-# step /pinkit-lava.sh and the KTAP reader /ktap.sh, in one cpio archive,
+# step /pinkit-lava.sh, the KTAP reader /ktap.sh and verdict.sh's console
+# scan (/splat.ere, /splat-allow.ere), in one cpio archive,
 # since LAVA appends its overlay to the first archive only), and the empty
 # results and swap disks.  LAVA_URL: where a lab serves those files
 # (default file:// of the directory, for lava-run here).  ARGS go to `pinkit
@@ -38,6 +39,11 @@ fi
 cp "$PINKIT_ROOT/tests/lava/init.sh" "$root/init"
 cp "$PINKIT_ROOT/tests/lava/guest.sh" "$root/pinkit-lava.sh"
 cp "$PINKIT_ROOT/tests/harness/ktap.sh" "$root/ktap.sh"
+# The console scan of verdict.sh, for the guest's own dmesg: its pattern
+# and its allowlist's expressions, taken from the harness, not copied.
+sed -n "s/^splat='\(.*\)'\$/\1/p" "$PINKIT_ROOT/tests/harness/verdict.sh" > "$root/splat.ere"
+[ -s "$root/splat.ere" ] || die "tests/harness/verdict.sh has no splat='...' line any more: update tests/lava/job.sh"
+sed -n 's/^ere: //p' "$PINKIT_ROOT/tests/harness/console-allow.txt" > "$root/splat-allow.ere"
 chmod 755 "$root/init" "$root/pinkit-lava.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$dir/ramdisk.cpio.gz"
 cp "$kernel" "$dir/bzImage"

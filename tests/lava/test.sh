@@ -121,7 +121,7 @@ expect ok prompt-is-the-guests "^prompt $(sed -n "s/^export PS1='\(.*\)'$/\1/p" 
 expect ok test-action-runs-the-suite '^step /pinkit-lava.sh$' job_check "$OUT/lava-t"
 expect ok ramdisk-holds-kit-and-lava-pieces 'ramdisk complete' \
 	ramdisk_has "$OUT/lava-t" init pinkit-lava.sh ktap.sh setup.sh usr/bin/pinkit \
-	usr/bin/rdma kselftests/pin_tracking
+	usr/bin/rdma kselftests/pin_tracking splat.ere splat-allow.ere
 expect ok writes-job-with-args 'o/lava-a/job.yaml$' \
 	tests/lava/job.sh a "$kernel" "$initrd" --filter 'odp-xfer/*|uffd-wp/*'
 expect ok args-quoted-for-the-guest-shell "^step /pinkit-lava.sh --filter 'odp-xfer/\*\|uffd-wp/\*'\$" \
@@ -144,6 +144,13 @@ expect fail lava-schema-rejects-bad-name "LAVA rejects .*\['definitions'\]\[0\]"
 fake=$work/fake
 mkdir -p "$fake/bin" "$fake/kst"
 ln -s /bin/busybox "$fake/bin/awk"
+cat > "$fake/bin/dmesg" <<'EOF'
+#!/bin/sh
+printf '[    0.100000] Linux version 7.3.4\n[    0.200000] RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable\n'
+[ -n "${SPLATLINE:-}" ] && printf '[    9.500000] %s\n[    9.500001] Modules linked in:\n' "$SPLATLINE"
+exit 0
+EOF
+chmod 755 "$fake/bin/dmesg"
 cat > "$fake/bin/lava-test-case" <<'EOF'
 #!/bin/sh
 [ "$2" = --result ] || { echo "lava-test-case: usage" >&2; exit 1; }
@@ -191,7 +198,8 @@ guest_cases()
 	rm -f "$work/cases" && echo 0 > "$work/switch"
 	PATH=$fake/bin:$PATH CASES=$work/cases FAKE=$fake PINKIT=$fake/pinkit \
 		KTAP_SH=tests/harness/ktap.sh KSELFTESTS=$fake/kst SWITCH=$work/switch \
-		SETUP_FAILED=$work/no-such WORK=$work/gw /bin/busybox sh tests/lava/guest.sh
+		DMESG=$fake/bin/dmesg SETUP_FAILED=$work/no-such SPLAT=$work/rd/splat.ere SPLAT_ALLOW=$work/rd/splat-allow.ere \
+		WORK=$work/gw /bin/busybox sh tests/lava/guest.sh
 	echo "guest.sh exit status $?"
 	awk '{ print $1, ($2 == "fail" ? "FAIL" : $2) }' "$work/cases" | sort -k1,1 > "$work/lava.results"
 	cat "$work/lava.results"
@@ -207,6 +215,7 @@ verdict_cases()
 	cp "$fake/plugin.ktap" "$r/plugin/ktap" && echo 0 > "$r/plugin/rc"
 	cp "$fake/control.ktap" "$r/control/ktap" && echo 1 > "$r/control/rc"
 	"$fake/kst/pin_tracking" > "$r/kselftest/pin_tracking.ktap"
+	"$fake/bin/dmesg" > "$work/run/console.txt"
 	CONTROL=legacy_cow tests/harness/verdict.sh "$work/run" fake >/dev/null 2>&1
 	ktap_results "$work/run/ktap"
 }
@@ -224,6 +233,10 @@ same_as_verdict()
 }
 
 expect ok guest-reports-as-verdict 'same cases and verdicts as verdict.sh: 10$' same_as_verdict
+export SPLATLINE='WARNING: CPU: 1 PID: 42 at mm/gup.c:100 try_grab_folio+0x1/0x2'
+expect ok guest-splat-as-verdict 'same cases and verdicts as verdict.sh: 11$' same_as_verdict
+expect ok guest-splat-fails '^harness/kernel-splat FAIL$' guest_cases
+unset SPLATLINE
 expect ok guest-exit-status-on-failure 'guest.sh exit status 1' guest_cases
 expect ok guest-control-group-rule '^control/legacy_cow/mprotect-ro-rw FAIL$' guest_cases
 expect ok guest-kselftest-names '^kselftest/pin_tracking/pagemap/anon-thp FAIL$' guest_cases
