@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # check.sh - everything `make check` runs, stage by stage: host unit tests
 # (unit), harness self-tests (selftest), the mmu-notifier audit on its
-# fixtures (audit), the suite in the VM on the patched mainline kernel (7.3)
-# with the series' kernel selftests, the example kind plugin's pass and the
-# legacy_cow control pass in the same boot (vm-7.3), the bare `pinkit run
+# fixtures (audit), the KCIDB writer and the LAVA job on crafted input
+# (kcidb-test, lava-test, no boot), the suite in the VM on the patched
+# mainline kernel (7.3) with the series' kernel selftests, the example
+# kind plugin's pass and the
+# legacy_cow control pass in the same boot (vm-7.3), that run's KCIDB
+# document validated (kcidb-7.3), the bare `pinkit run
 # --device rxe0` against that run's verdicts (plain-7.3), rdma-core's own
 # tests on rxe0 in the guest on the host's / (rdma-core-7.3; a failure shows
 # the stock kernel's result beside it), the suite on the patched 6.12
@@ -43,7 +46,10 @@ stage()
 stage unit make -s unit
 stage selftest make -s selftest
 stage audit make -s audit-test
+stage kcidb-test make -s kcidb-test
+stage lava-test make -s lava-test
 stage vm-7.3 make -s run KVER=7.3
+stage kcidb-7.3 make -s kcidb KVER=7.3
 stage plain-7.3 make -s plain KVER=7.3
 stage rdma-core-7.3 make -s rdma-core KVER=7.3
 stage vm-6.12 make -s run KVER=6.12
