@@ -20,7 +20,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test audit-tree watch rebase
+.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -33,6 +33,8 @@ help:
 	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
 	@echo "make watch    does every series apply to the newest Debian source of its kernel (no build)"
 	@echo "make rebase   rebase KVER's series onto the Debian source in the cache (git am)"
+	@echo "make kcidb    the KCIDB v5.3 document of the last make run, validated (not sent)"
+	@echo "make lava     a LAVA job definition for KVER's kit kernel and initramfs"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
 	@echo "make audit-test / audit-tree  the audit's own tests / the whole 7.3 tree against drivers/audit/expected-7.3.4.tsv"
 	@echo "options: KVER=7.3|6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
@@ -125,6 +127,33 @@ watch:
 
 rebase:
 	@kernel/scripts/rebase.sh
+
+# make kcidb: the KCIDB v5.3 document of the last make run of the same
+# KVER/DEBUG/PATCHES (out/run-<name>/kcidb.json), validated against the
+# schema in tests/kcidb/; prints the kci-dev / curl line, sends nothing.
+kcidb:
+	@tests/kcidb/kcidb.sh $(OUT)/run-$(RUNNAME)
+
+# make kcidb-test: the KCIDB writer and validator on crafted runs (no boot).
+kcidb-test:
+	@tests/kcidb/test.sh
+
+# make lava: the LAVA job definition for KVER's kit kernel and the
+# initramfs, with its artifacts, in out/lava-<name>/ (tests/lava/);
+# KERNEL=bzImage uses an image already built, LAVA_URL where a lab serves
+# the artifacts, ARGS as for make run.
+lava: initramfs
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	tests/lava/job.sh $(RUNNAME) "$$k" $(INITRD) $(ARGS)
+
+# make lava-local: boot the job's guest (make lava first) as LAVA would
+# drive it, without LAVA, and compare its cases with make run's.
+lava-local: deps
+	@tests/lava/local.sh $(RUNNAME)
+
+# make lava-test: the job generator and the guest's reporting, host only.
+lava-test: initramfs
+	@tests/lava/test.sh
 
 unit: deps
 	@$(MAKE) -s -C tests/unit check
