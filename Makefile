@@ -119,11 +119,12 @@ each-patch:
 
 # Following Debian's kernels (HACKING.md): make watch checks, without
 # building, that every series applies to the newest linux-source Debian
-# offers for its KVER (KVER= one version, PATCHDIRS= other series) and
+# offers for its KVER (KVER= on the command line: one version; PATCHDIRS=
+# other series) and
 # names newer kernels; make rebase KVER=x rebases KVER's series onto the
 # source in the cache with git am --3way and writes the patches anew.
 watch:
-	@KVER='$(if $(filter-out file,$(origin KVER)),$(KVER))' kernel/scripts/watch.sh
+	@KVER='$(if $(filter command line,$(origin KVER)),$(KVER))' kernel/scripts/watch.sh
 
 rebase:
 	@kernel/scripts/rebase.sh
