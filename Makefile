@@ -122,7 +122,7 @@ each-patch:
 # offers for its KVER (KVER= on the command line: one version; PATCHDIRS=
 # other series) and
 # names newer kernels; make rebase KVER=x rebases KVER's series onto the
-# source in the cache with git am --3way and writes the patches anew.
+# source in the cache with git am and writes the patches anew.
 watch:
 	@KVER='$(if $(filter command line,$(origin KVER)),$(KVER))' kernel/scripts/watch.sh
 
