@@ -14,27 +14,7 @@ here=tests/kcidb
 schema=$here/schema-v05_03.json
 n=0 pass=0 fail=0
 
-# expect ok|fail NAME REGEX CMD... - CMD must exit 0 (ok) or non-zero
-# (fail) and print REGEX.
-expect()
-{
-	local want=$1 name=$2 re=$3 rc got
-	shift 3
-	n=$((n + 1))
-	"$@" >"$work/out" 2>&1
-	rc=$?
-	got=fail
-	[ $rc = 0 ] && got=ok
-	if [ $got = "$want" ] && grep -Eq -- "$re" "$work/out"; then
-		pass=$((pass + 1))
-		echo "ok $n $name"
-	else
-		fail=$((fail + 1))
-		echo "# exit status $rc; wanted $want and /$re/; output:"
-		tail -n 15 "$work/out" | sed 's/^/#   /'
-		echo "not ok $n $name"
-	fi
-}
+. "$PINKIT_ROOT/tests/lib/expect.sh"
 
 # A decided run as make run leaves it: the verdict's KTAP (a pass with
 # its JUnit time, a failure with two diagnostic lines, a skip, a name with

@@ -10,27 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0 pass=0 fail=0
 
-# expect ok|fail NAME REGEX CMD... - CMD must exit 0 (ok) or non-zero
-# (fail), and print REGEX either way.
-expect()
-{
-	local want=$1 name=$2 re=$3 rc got
-	shift 3
-	n=$((n + 1))
-	"$@" >"$work/out" 2>&1
-	rc=$?
-	got=fail
-	[ $rc = 0 ] && got=ok
-	if [ $got = "$want" ] && grep -Eq "$re" "$work/out"; then
-		pass=$((pass + 1))
-		echo "ok $n $name"
-	else
-		fail=$((fail + 1))
-		echo "# exit status $rc; wanted $want and /$re/; output:"
-		tail -n 15 "$work/out" | sed 's/^/#   /'
-		echo "not ok $n $name"
-	fi
-}
+. "$PINKIT_ROOT/tests/lib/expect.sh"
 
 # patch_series DIR FROM TO [FILE] - a one-patch series turning line FROM of
 # FILE (default mm/gup.c) into TO.
