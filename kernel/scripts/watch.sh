@@ -61,12 +61,10 @@ for ver in $kvers; do
 	for d in "${dirs[@]}"; do
 		echo "$ver: ${d#"$PINKIT_ROOT"/} made for $(series_made_for "$d" | grep . || echo "an unrecorded version")"
 	done
-	# The source to check against: the cache's when it is that version,
-	# else the package of that version, downloaded into the cache.
+	# The source to check against: the one a build would use (installed
+	# or fetched, and unpacked, as make run does) when it is the newest,
+	# else the newest package, fetched beside it for this check alone.
 	src=$PINKIT_CACHE/src/$pkg
-	# The source a build would use (installed or fetched, and unpacked,
-	# as make run does); when that is not the newest, the newest is
-	# fetched beside it for this check alone.
 	pristine_source "$ver" >/dev/null
 	inst=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || true)
 	if [ "$(kver_suite "$ver")" = system ] && [ -n "$inst" ] && [ "$inst" != "$best" ]; then
@@ -86,7 +84,7 @@ for ver in $kvers; do
 		rm -rf "$dl/tree"
 		mkdir -p "$dl/tree"
 		sed -n 's|^+++ b/||p; s|^--- a/||p' $(for d in "${dirs[@]}"; do
-			sed -n '/^[^#]/s|^|'"$d"'/|p' "$d/series"; done) | sed 's/[[:space:]].*//' |
+			sed -n '/^[^#]/s|^|'"$d"'/|p' "$d/series"; done) </dev/null | sed 's/[[:space:]].*//' |
 			grep -v '^/dev/null$' | sort -u | sed "s|^|$pkg/|" > "$dl/files"
 		dpkg-deb --fsys-tarfile "$dl"/*.deb | tar -xOf - "./usr/src/$pkg.tar.xz" |
 			tar -xJf - -C "$dl/tree" --strip-components=1 -T "$dl/files" 2>/dev/null || true
