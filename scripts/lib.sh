@@ -195,6 +195,14 @@ wait_timeout()
 	! kill -0 "$1" 2>/dev/null
 }
 
+# files_of PATCH... - the source files a patch series creates or changes.
+files_of()
+{
+	[ $# -eq 0 ] && return 0
+	sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sed 's/[[:space:]].*//' |
+		grep -v '^/dev/null$' | sort -u
+}
+
 # hash_files FILE... - one sha256 over the names and contents of FILEs.
 hash_files()
 {

@@ -34,8 +34,7 @@ for dir in "$@"; do
 	fi
 	# Copy what this series touches and the scratch tree does not have yet
 	# (an earlier series may have changed it already).
-	sed -n 's|^+++ b/||p; s|^--- a/||p' "${patches[@]}" | sed 's/[[:space:]].*//' |
-		grep -v '^/dev/null$' | sort -u | while read -r f; do
+	files_of "${patches[@]}" | while read -r f; do
 			[ -e "$work/$f" ] || [ ! -e "$src/$f" ] ||
 				{ mkdir -p "$work/$(dirname "$f")"; cp "$src/$f" "$work/$f"; }
 		done

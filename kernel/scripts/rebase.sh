@@ -57,8 +57,7 @@ if [ "$(cat "$repo/.git/pinkit-key" 2>/dev/null)" != "$key" ]; then
 	step_begin "copying the files the series touch from linux-source-$ver $have to $repo"
 	rm -rf "$repo"
 	mkdir -p "$repo"
-	sed -n 's|^+++ b/||p; s|^--- a/||p' "${list[@]}" | sed 's/[[:space:]].*//' |
-		grep -v '^/dev/null$' | sort -u | while read -r f; do
+	files_of "${list[@]}" | while read -r f; do
 			[ ! -e "$src/$f" ] || (cd "$src" && cp --parents "$f" "$repo/")
 		done
 	"${git_[@]}" init -q

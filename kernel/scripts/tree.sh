@@ -91,14 +91,6 @@ want=$( { echo "$pristine"; for d in "${dirs[@]}"; do echo "${d#"$PINKIT_ROOT"/}
 	sha256sum | cut -c1-16)
 [ ${#patches[@]} -gt 0 ] && want=$want-$(hash_files "${patches[@]}")
 
-# files_of PATCH... - the source files a patch series creates or changes.
-files_of()
-{
-	[ $# -eq 0 ] && return 0
-	sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sed 's/[[:space:]].*//' |
-		grep -v '^/dev/null$' | sort -u
-}
-
 # A series made on another Debian source than the one about to be patched
 # says so first, in one line per series.
 have=

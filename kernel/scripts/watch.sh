@@ -83,9 +83,9 @@ for ver in $kvers; do
 		# "no such file" below.
 		rm -rf "$dl/tree"
 		mkdir -p "$dl/tree"
-		sed -n 's|^+++ b/||p; s|^--- a/||p' $(for d in "${dirs[@]}"; do
-			sed -n '/^[^#]/s|^|'"$d"'/|p' "$d/series"; done) </dev/null | sed 's/[[:space:]].*//' |
-			grep -v '^/dev/null$' | sort -u | sed "s|^|$pkg/|" > "$dl/files"
+		mapfile -t ps < <(for d in "${dirs[@]}"; do
+			sed -n '/^[^#]/s|^|'"$d"'/|p' "$d/series"; done)
+		files_of "${ps[@]}" | sed "s|^|$pkg/|" > "$dl/files"
 		dpkg-deb --fsys-tarfile "$dl"/*.deb | tar -xOf - "./usr/src/$pkg.tar.xz" |
 			tar -xJf - -C "$dl/tree" --strip-components=1 -T "$dl/files" 2>/dev/null || true
 		src=$dl/tree
