@@ -17,17 +17,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pinkit-audit-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0 skip=0 n=0
 
-ok()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok()
-{
-	local a
-	n=$((n + 1)) fail=$((fail + 1))
-	echo "not ok $n $1"
-	shift
-	for a in "$@"; do
-		printf '%s\n' "$a" | sed 's/^/# /'
-	done
-}
+. "$here/tap.sh"
 
 # result NAME WHY [DETAIL...] - ok when WHY is empty, else not ok with WHY
 # and the details.
@@ -39,7 +29,6 @@ result()
 		nok "$@"
 	fi
 }
-skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 
 # check JSON RULE... - python checks on an audit JSON file; prints the
 # failed rules, exit status 1 if any.  Rules:

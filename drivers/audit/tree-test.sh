@@ -16,18 +16,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pinkit-audit-tree.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0 skip=0 n=0
 
-ok()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
-nok()
-{
-	local a
-	n=$((n + 1)) fail=$((fail + 1))
-	echo "not ok $n $1"
-	shift
-	for a in "$@"; do
-		printf '%s\n' "$a" | sed 's/^/# /'
-	done
-}
+. "$here/tap.sh"
 
 # source VER - the unpacked pristine source of VER in the cache (`make
 # audit KVER=VER` or a kernel build unpacks it); empty when it is not there:
