@@ -4,7 +4,8 @@
 # tools/testing/selftests/ per line, without .c), statically against the
 # tree's own UAPI headers, and pack them as IMAGE.selftests.gz: a gzipped
 # cpio with /kselftests/<name>, which the harness appends to the guest's
-# initramfs.  Without such a list, IMAGE.selftests.gz is removed.
+# initramfs.  Without such a list, IMAGE.selftests.gz is removed and
+# IMAGE.selftests.none says that the image has none.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 tree=$1 build=$2 img=$3
@@ -20,8 +21,9 @@ while read -r d; do
 		tests+=("$t")
 	done < "$d/selftests"
 done < "$tree/.pinkit-series-dirs"
-rm -f "$out"
-[ ${#tests[@]} = 0 ] && exit 0
+rm -f "$out" "$img.selftests.none"
+# no selftests in this series: say so, so that the harness expects none
+[ ${#tests[@]} = 0 ] && { : > "$img.selftests.none"; exit 0; }
 
 step_begin "building ${#tests[@]} kernel selftest(s): ${tests[*]}"
 make -s -C "$tree" O="$build" ARCH=x86_64 headers >"$build/headers.log" 2>&1 ||

@@ -44,6 +44,8 @@ finish()
 	# $1: exit status of the suite
 	[ -f /results/rc ] || echo "$1" > /results/rc
 	uname -r > /results/kernel
+	# the kernel log as the kernel kept it, scanned beside the console
+	dmesg > /results/dmesg 2>&1
 	tar -cf /dev/vda -C /results . && sync
 	echo "PINKIT-RESULT rc=$1"
 	poweroff -f
@@ -67,6 +69,39 @@ echo "$run_args" > /results/run-args
 mode=$(arg pinkit.mode)
 set -o pipefail
 
+# expected DIR PINKIT-ARGS... - the names of the cases `pinkit run` with
+# these arguments must report, one a line, in DIR/expected (`pinkit list`
+# with their --filter and --kind-plugin); why it could not, in
+# DIR/expected.err.  The soak's cases are not `pinkit list`'s: none.
+expected()
+{
+	edir=$1
+	shift
+	[ "$mode" = soak ] && return 0
+	[ "$(arg pinkit.plain)" = 1 ] && set --
+	lsargs=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--filter=* | --kind-plugin=*) lsargs="$lsargs
+$1" ;;
+		--filter | --kind-plugin) lsargs="$lsargs
+$1
+${2-}"; shift ;;
+		esac
+		shift
+	done
+	# one argument a line: a filter may hold blanks, never newlines
+	set -f
+	oldifs=$IFS IFS='
+'
+	# shellcheck disable=SC2086
+	set -- $lsargs
+	IFS=$oldifs
+	set +f
+	/usr/bin/pinkit list "$@" > "$edir/expected" 2> "$edir/expected.err" &&
+		rm -f "$edir/expected.err" || rm -f "$edir/expected"
+}
+
 # suite DIR [PINKIT-ARGS...] - run the suite with its KTAP in DIR/ktap,
 # exit status in DIR/rc; PINKIT-ARGS replace pinkit.run's.
 suite()
@@ -81,6 +116,7 @@ suite()
 		set +f
 	fi
 	mkdir -p "$dir"
+	expected "$dir" "$@"
 	if [ "$(arg pinkit.selftest)" = crash ]; then
 		# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
 		sh -c 'printf "KTAP version 1\n1..3\nok 1 selftest/first\n"; kill -SEGV $$' \

@@ -21,6 +21,14 @@ initrd=${OUT:-$PINKIT_ROOT/out}/initramfs-stock-$ver.gz
 EXTRA_ROOT=$extra "$(dirname "$0")/initramfs.sh" "$initrd"
 # The series' kernel selftests, built with the patched kernel of the same
 # version, run on the stock kernel too: they must fail there.
-kst=${OUT:-$PINKIT_ROOT/out}/bzImage-$ver-default.selftests.gz
-[ -f "$kst" ] || note "no kernel selftests for $ver yet ($kst): 'make run KVER=$ver' builds them"
+# (KSELFTESTS=none: without them.)
+kst=${OUT:-$PINKIT_ROOT/out}/bzImage-$ver-default.selftests
+if [ -n "${KSELFTESTS:-}" ]; then
+	kst=$KSELFTESTS
+elif [ -f "$kst.none" ]; then
+	kst=none
+else
+	kst=$kst.gz
+	[ -f "$kst" ] || die "no kernel selftests for $ver yet ($kst): 'make run KVER=$ver' builds them (KSELFTESTS=none: run without)"
+fi
 KSELFTESTS=$kst CONTROL= "$PINKIT_ROOT/tests/harness/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
