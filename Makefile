@@ -54,8 +54,10 @@ kernel:
 	@kernel/scripts/build.sh >/dev/null
 
 # make run: patched kernel -> QEMU -> rxe -> suite -> verdict.
+# KERNEL=bzImage boots an image already built (its kernel selftests beside
+# it: BZIMAGE.selftests.gz, or KSELFTESTS=archive|none).
 run: initramfs
-	@k=$$(kernel/scripts/build.sh); \
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
 	tests/harness/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
 
 # make shell / make exec CMD='...': the guest on the host's root filesystem
@@ -110,7 +112,7 @@ repeat: initramfs
 # The vendor's view: the bare binary with only --device rxe0 must give the
 # verdicts `make run` gave (run it first).
 plain: initramfs
-	@k=$$(kernel/scripts/build.sh); \
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
 	tests/vm/plain.sh "$$k" $(INITRD) $(OUT)/run-$(RUNNAME)/results/ktap
 
 # Build the kernel after every patch of the series, in order.

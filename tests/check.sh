@@ -18,9 +18,24 @@
 # stage ends with "N passed, N failed, N skipped"; the last line here is
 # their sum.
 # A stage that ends without that line counts as one failure.
+# make check pins its own settings: what the caller's environment or make
+# command line says about the runs (CONTROL, ARGS, PATCHES, KERNEL, ...)
+# is dropped, never inherited by a stage, and named on stderr.
 set -u
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$PINKIT_ROOT"
+# NAME=its value in a plain `make check` (the Makefile exports some)
+declare -A pinned=([CONTROL]=legacy_cow [KVER]=$DEFAULT_KVER [TIMEOUT]=300 [CONTROL_GROUPS]=
+	[ARGS]= [PATCHES]= [PATCHDIRS]= [KSRC]= [KERNEL]= [KSELFTESTS]= [DEBUG]= [STOCK]= [CMD]=
+	[TIMEOUT_REPEAT]= [TIMEOUT_RDMA_CORE]= [N]= [ALLOWLIST]= [HARNESS_KTAP]= [VERDICT_MODE]=)
+for v in "${!pinned[@]}"; do
+	[ -n "${!v+set}" ] || continue
+	[ "${!v}" = "${pinned[$v]}" ] ||
+		note "make check ignores $v=${!v} from its caller: it pins its own settings"
+	unset "$v"
+done
+# make's command-line variables reach sub-makes through MAKEFLAGS
+unset MAKEFLAGS MAKEOVERRIDES MFLAGS
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 tp=0 tf=0 ts=0 summary=()

@@ -92,36 +92,83 @@ ktap_junit()
 	}'
 }
 
-# ktap_kselftest NAME FILE - a kernel selftest's own KTAP (descriptions with
-# blanks) as cases kselftest/NAME/DESCRIPTION ("a: b c" becomes "a/b-c");
-# a test that printed fewer results than its plan, or none, fails as
-# NAME/incomplete.
+# ktap_kselftest NAME FILE [RC] - a kernel selftest's own KTAP
+# (descriptions with blanks) as cases kselftest/NAME/DESCRIPTION ("a: b c"
+# becomes "a/b-c"); "# SKIP" anywhere after the description (kselftest.h
+# puts it first, kselftest_harness.h after the name) makes a skip; nested
+# subtests (indented) become kselftest/NAME/PARENT/SUB.  Fails as
+# NAME/incomplete a test (or subtest) that printed fewer results than its
+# plan, or none; as NAME/bail-out one that said "Bail out!"; as
+# NAME/exit-status one whose exit status RC is neither 0 (4: skipped) nor,
+# with a failed result, 1.
 ktap_kselftest()
 {
-	awk -v n="$1" '
+	awk -v n="$1" -v rc="${3-}" '
 	function name(d) { gsub(/: /, "/", d); gsub(/[^A-Za-z0-9_\/.-]+/, "-", d)
-		sub(/-$/, "", d); return "kselftest/" n "/" d }
-	/^1\.\.0 # SKIP/ { sub(/^1\.\.0 # SKIP */, ""); skipall = $0; next }
-	/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
+		sub(/-$/, "", d); return d }
+	function emit(lvl, line) { if (lvl) buf[lvl] = buf[lvl] line "\n"; else print line }
+	{
+		lvl = 0
+		while (match($0, /^(  |    |\t)/) && $0 ~ /^[ \t]+((not )?ok [0-9]+|1\.\.[0-9]+|KTAP|# )/) {
+			$0 = substr($0, RLENGTH + 1); lvl++
+		}
+	}
+	/^KTAP version/ { if (lvl) { plan[lvl] = -1; got[lvl] = 0 } next }
+	/Bail out!/ { bail = $0; next }
+	/^1\.\.0 # SKIP/ { if (!lvl) { sub(/^1\.\.0 # SKIP */, ""); skipall = $0 } next }
+	/^1\.\.[0-9]+/ { plan[lvl] = substr($1, 4) + 0; got[lvl] = 0; next }
 	/^# Totals|^# [0-9]+ skipped test/ { next }
-	/^# / { print; next }
-	/^(not )?ok [0-9]+ / {
-		got++
-		ok = ($1 == "ok"); d = $0; sub(/^(not )?ok [0-9]+ /, "", d)
-		if (d ~ /^# SKIP /) {
-			sub(/^# SKIP /, "", d); why = d
+	/^# / { emit(lvl, $0); next }
+	/^(not )?ok [0-9]+/ {
+		got[lvl]++
+		ok = ($1 == "ok"); d = $0; sub(/^(not )?ok [0-9]+ ?/, "", d)
+		why = ""; skip = 0
+		if (d ~ /^# SKIP( |$)/) {
+			sub(/^# SKIP */, "", d); why = d; skip = 1
 			if (match(d, / \([^()]*\)$/)) {
 				why = substr(d, RSTART + 2, RLENGTH - 3); d = substr(d, 1, RSTART - 1)
 			}
-			printf "ok 0 %s # SKIP %s\n", name(d), why
+		} else if (match(d, / # SKIP( |$)/)) {
+			why = substr(d, RSTART + RLENGTH); sub(/^ +/, "", why); d = substr(d, 1, RSTART - 1); skip = 1
 		} else
-			printf "%s 0 %s\n", ok ? "ok" : "not ok", name(d)
+			sub(/ # .*/, "", d)
+		d = name(d)
+		if (!ok) failed = 1
+		line = (skip ? "ok 0 " : ok ? "ok 0 " : "not ok 0 ") "kselftest/" n "/" d (skip ? " # SKIP " why : "")
+		# this result closes the subtests printed just before it, one level in
+		if (buf[lvl + 1] != "" || plan[lvl + 1] != "") {
+			k = split(buf[lvl + 1], sub_, "\n")
+			for (i = 1; i <= k; i++) {
+				if (sub_[i] == "") continue
+				s = sub_[i]
+				if (s ~ /^(not )?ok 0 kselftest\//) sub("kselftest/" n "/", "kselftest/" n "/" d "/", s)
+				emit(lvl, s)
+			}
+			if (plan[lvl + 1] > 0 && got[lvl + 1] != plan[lvl + 1]) {
+				emit(lvl, sprintf("# %s/%s printed %d of %d subtest results", n, d, got[lvl + 1], plan[lvl + 1]))
+				emit(lvl, sprintf("not ok 0 kselftest/%s/%s/incomplete", n, d))
+			}
+			delete buf[lvl + 1]; delete plan[lvl + 1]; delete got[lvl + 1]
+		}
+		emit(lvl, line)
 	}
 	END {
 		if (skipall != "") printf "ok 0 kselftest/%s # SKIP %s\n", n, skipall
-		else if (plan == 0 || got != plan) {
-			printf "# %s printed %d of %d results\n", n, got, plan
+		else if (plan[0] == 0 || got[0] != plan[0]) {
+			printf "# %s printed %d of %d results\n", n, got[0], plan[0]
 			printf "not ok 0 kselftest/%s/incomplete\n", n
+		}
+		if (bail != "") {
+			printf "# %s: %s\n", n, bail
+			printf "not ok 0 kselftest/%s/bail-out\n", n
+		}
+		if (rc != "" && rc !~ /^[0-9]+$/) {
+			printf "# %s left no exit status\n", n
+			printf "not ok 0 kselftest/%s/exit-status\n", n
+		} else if (rc != "" && rc != 0 && rc != 4 && !(rc == 1 && failed)) {
+			printf "# %s exited with status %s%s\n", n, rc,
+				(rc >= 128 ? " (killed by signal " (rc - 128) ")" : rc == 1 ? ", KSFT_FAIL, without a failed result" : "")
+			printf "not ok 0 kselftest/%s/exit-status\n", n
 		}
 	}' "$2"
 }

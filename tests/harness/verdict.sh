@@ -14,14 +14,20 @@
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/verdict-checks.sh"
 out=$1 name=$2
 con=$out/console.txt res=$out/results
+# run or soak (run.sh writes it from the guest arguments it gave), or
+# rdma-core (VERDICT_MODE from rdma-core-verdict.sh): what a pass must hold.
+mode=${VERDICT_MODE:-$(cat "$out/mode" 2>/dev/null || echo run)}
 groups=${CONTROL_GROUPS:-clear-refs mprotect-ro-rw uffd-wp fork-parent-writes}
 errors=()
 
-# Kernel splats: only printk lines (they carry a [time] prefix), so the
-# suite's own output cannot trip this.
-splat='Kernel panic|BUG:|Oops|WARNING:|general protection fault|kernel BUG at|KASAN:|UBSAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_sched detected stall|soft lockup|hard LOCKUP|VM_BUG_ON|page dumped because'
+# Kernel splats: only printk text (after a [time] stamp, which may start
+# mid-line when a message interrupts a line on the console), so the suite's
+# own output cannot trip this.  The soft-lockup and hung-task detectors
+# are on in Debian's stock kernels (make stock), not in the kit's.
+splat='Kernel panic|BUG:|Oops|WARNING:|general protection fault|kernel BUG at|KASAN:|UBSAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_[a-z]+ (self-)?detected stall|printk messages dropped|soft lockup|hard LOCKUP|VM_BUG_ON|page dumped because'
 # A message that matches but is not a splat is exempt only through an entry
 # of the allowlist (ALLOWLIST, default console-allow.txt beside this file).
 allow=${ALLOWLIST:-$(dirname "$0")/console-allow.txt}
@@ -39,20 +45,26 @@ splat_scan()
 {
 	printf '%s\n' "$allowed" | awk -v splat="$splat" '
 		FNR == NR { if ($0 != "") ere[++n] = $0; next }
-		/^\[ *[0-9]+\.[0-9]+\] / {
-			m = $0; sub(/^\[[^]]*\] /, "", m)
+		# printk says so on the console, before the next record, unstamped
+		/\*\* [0-9]+ printk messages dropped \*\*/ { print FNR ":" $0; found = 1; exit }
+		match($0, /\[ *[0-9]+\.[0-9]+\] /) {
+			m = substr($0, RSTART + RLENGTH)
 			if (m !~ splat) next
 			for (i = 1; i <= n; i++) if (m ~ ere[i]) next
 			print FNR ":" $0; found = 1; exit
 		}
 		END { exit !found }' - "$1"
 }
-if [ -f "$con" ] && first=$(splat_scan "$con"); then
-	n=${first%%:*}
-	echo "# kernel splat on the console (line $n of $con):" >&2
-	sed -n "$((n > 3 ? n - 3 : 1)),$((n + 25))p" "$con" | sed 's/^/  | /' >&2
-	errors+=("kernel splat: $(echo "${first#*:}" | sed 's/^\[[^]]*\] //')")
-fi
+# The console, then the kernel log the guest saved (results/dmesg).
+for log in "$con" "$res/dmesg"; do
+	if [ -f "$log" ] && first=$(splat_scan "$log"); then
+		n=${first%%:*}
+		echo "# kernel splat in $log (line $n):" >&2
+		sed -n "$((n > 3 ? n - 3 : 1)),$((n + 25))p" "$log" | sed 's/^/  | /' >&2
+		errors+=("kernel splat: $(echo "${first#*:}" | sed 's/^.*\[ *[0-9]*\.[0-9]*\] //')")
+		break
+	fi
+done
 [ -f "$out/error" ] && errors+=("$(cat "$out/error")")
 if [ -f "$con" ] && bad=$(grep -m1 '^PINKIT-SETUP-FAILED' "$con"); then
 	errors+=("guest set-up failed: ${bad#PINKIT-SETUP-FAILED } (console: $con)")
@@ -82,11 +94,17 @@ check_pass()
 	elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		errors+=("the suite exited $rc in the $label without a failing case (stderr: $dir/stderr)")
 	fi
+	[ "$plan" != 0 ] && [ "$got" = "$plan" ] && [ "$rc" -lt 128 ] 2>/dev/null || return 0
+	[ $((p + f)) != 0 ] || errors+=("the $label ran no case: all $s skipped, nothing proved")
+	[ "$mode" = rdma-core ] && return 0
+	names_check "$dir" "$label" "$mode"
+	closing_check "$dir" "$label"
 }
 
 # control_results - one result per group: the control pass (kernel switch
 # on) must show a coherence break in that group, else the checker is blind.
-# A group the filter (ARGS) left out entirely is a SKIP that says so.
+# A group the filter (ARGS) left out entirely fails too: the control proved
+# nothing about it (CONTROL= on the command line runs without a control).
 control_results()
 {
 	ktap_records "$res/control/ktap" | awk -F'\t' -v groups="$groups" -v ctl="$CONTROL" '
@@ -106,7 +124,8 @@ control_results()
 				printf "# with %s on, %s reported corruption:\n# %s\n", ctl, seen[g], w
 				printf "ok 0 control/%s/%s\n", ctl, g
 			} else if (!(g in ran)) {
-				printf "ok 0 control/%s/%s # SKIP the filter selected no %s case\n", ctl, g, g
+				printf "# the filter selected no %s case: the control proved nothing about it (run them, or CONTROL= for a run without the control)\n", g
+				printf "not ok 0 control/%s/%s\n", ctl, g
 			} else {
 				printf "# with %s on, no %s case reported corruption (no first-diff from a data comparison): the suite cannot see the break\n", ctl, g
 				printf "not ok 0 control/%s/%s\n", ctl, g
@@ -115,20 +134,38 @@ control_results()
 	}'
 }
 
+# control_anything KTAP - true when the control pass ran a case of one of
+# the control groups.
+control_anything()
+{
+	ktap_records "$1" | awk -F'\t' -v groups=" $groups " '
+		$1 != "skip" { g = $2; sub(/\/.*/, "", g); if (index(groups, " " g " ")) { found = 1; exit } }
+		END { exit !found }'
+}
+
 # kselftest_results - the series' kernel selftests (results/kselftest/)
-# as cases kselftest/NAME/DESCRIPTION ("a: b c" becomes "a/b-c"); a test
-# that printed fewer results than its plan, or none, fails as NAME/incomplete.
+# as cases kselftest/NAME/DESCRIPTION (ktap.sh, ktap_kselftest); each one
+# run.sh packed (OUTDIR/kselftests) must have reported, with its exit
+# status.
 kselftest_results()
 {
-	local f
+	local f t
 	for f in "$res"/kselftest/*.ktap; do
 		[ -f "$f" ] || continue
-		ktap_kselftest "$(basename "$f" .ktap)" "$f"
+		t=$(basename "$f" .ktap)
+		ktap_kselftest "$t" "$f" "$(cat "$res/kselftest/$t.rc" 2>/dev/null || echo '?')"
 	done
+	[ -f "$out/kselftests" ] || return 0
+	while read -r t; do
+		[ -f "$res/kselftest/$t.ktap" ] && continue
+		printf '# the kernel selftest %s was packed into the guest but did not report\n' "$t"
+		printf 'not ok 0 kselftest/%s/no-report\n' "$t"
+	done < "$out/kselftests"
 }
 
 main=
 [ -d "$res" ] && { check_pass "$res" "main pass"; main=$res/ktap; }
+[ "$mode" = soak ] && [ -f "$res/ktap" ] && soak_check "$res" "soak" "$(soak_seconds "$out/guest-args")"
 [ -d "$res" ] || [ ${#errors[@]} != 0 ] || errors+=("no verdict: the guest wrote no results")
 # The example kind plugin (userspace/examples) runs in every full run.
 plugin=/dev/null
@@ -144,8 +181,12 @@ if [ -n "${CONTROL:-}" ] && [ -d "$res" ]; then
 		errors+=("the kernel has no /sys/kernel/debug/$CONTROL switch: build the patched kernel, or CONTROL= to skip the control pass")
 	elif [ -d "$res/control" ]; then
 		check_pass "$res/control" "control pass ($CONTROL on)"
-		extra=$out/control.ktap
-		control_results > "$extra"
+		if [ -f "$res/control/ktap" ]; then
+			extra=$out/control.ktap
+			control_results > "$extra"
+			control_anything "$res/control/ktap" ||
+				errors+=("control: nothing proved: the filter selected no case of the control groups ($groups); run them, or CONTROL= on the command line for a run without the control")
+		fi
 	else
 		errors+=("no verdict: the control pass ($CONTROL on) did not run")
 	fi
@@ -171,5 +212,6 @@ ktap_table "$out/ktap"
 ktap_junit "$name" "$out/ktap" > "$out/junit.xml"
 echo "$pass $fail $skip" > "$out/counts"
 echo "# $name: JUnit report $out/junit.xml, console $con"
+[ -n "${CONTROL:-}" ] || echo "# no control: nothing proved about corruption (CONTROL= : no negative-control pass)"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
