@@ -32,4 +32,4 @@ if [ -n "$stock" ] && [ -f "$res/ktap.guest" ]; then
 		}
 		{ print }' - "$res/ktap.guest" > "$res/ktap"
 fi
-CONTROL= "$PINKIT_ROOT/tests/harness/verdict.sh" "$out" "$name"
+CONTROL= VERDICT_MODE=rdma-core "$PINKIT_ROOT/tests/harness/verdict.sh" "$out" "$name"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # repeat-compare.sh RESULTS N - compare the N suite passes of one boot:
 # RESULTS/ktap is pass 1, RESULTS/repeat/I/ktap pass I.  KTAP: one result
-# per pass (complete: as many results as its plan), repeat/harness (no
-# harness error in HARNESS_KTAP, the run's verdict, when given) and
-# repeat/identical, which lists every case whose verdict changed.
+# per pass (complete: as many results as its plan, the cases of its
+# expected list by name when the guest wrote one, and no failed case),
+# repeat/harness (no failed result in HARNESS_KTAP, the run's verdict,
+# other than the first pass's cases: harness errors, kernel selftests, the
+# plugin's pass) and repeat/identical, which lists every case whose
+# verdict changed.
 # Last line "N passed, N failed, 0 skipped".
 set -u
 . "$(dirname "$0")/ktap.sh"
@@ -39,8 +42,19 @@ for i in $(seq 1 "$reps"); do
 	read -r cp cf cs < <(ktap_counts "$k")
 	plan=$(ktap_plan "$k")
 	ktap_results "$k" > "$work/$i"
+	names=
+	if [ -f "$(dirname "$k")/expected" ]; then
+		names=$(ktap_records "$k" | cut -f2 | sort | uniq -c | awk '$1 > 1 { d++ } END { print d + 0 }')
+		names="$names $(ktap_records "$k" | cut -f2 | sort -u | comm -3 - <(sort -u "$(dirname "$k")/expected") | wc -l)"
+	fi
 	if [ "$((cp + cf + cs))" != "$plan" ] || [ "$plan" = 0 ]; then
 		result fail "repeat/pass-$i" "pass $i reported $((cp + cf + cs)) of $plan results"
+	elif [ -n "$names" ] && [ "$names" != "0 0" ]; then
+		read -r nd nx <<< "$names"
+		result fail "repeat/pass-$i" "pass $i: $nd cases reported more than once, $nx cases missing or not asked for (against $(dirname "$k")/expected)"
+	elif [ "$cf" != 0 ]; then
+		result fail "repeat/pass-$i" "pass $i: $cf cases failed ($cp passed, $cs skipped):" \
+			$(ktap_records "$k" | awk -F'\t' '$1 == "fail" { print $2 }' | head -n 10)
 	else
 		result ok "repeat/pass-$i" "pass $i: $cp passed, $cf failed, $cs skipped"
 	fi
@@ -51,7 +65,11 @@ if [ -n "${HARNESS_KTAP:-}" ]; then
 	if [ ! -f "$HARNESS_KTAP" ]; then
 		herr="no verdict file $HARNESS_KTAP"
 	else
-		herr=$(grep -B1 -E '^not ok [0-9]+ harness/' "$HARNESS_KTAP" | grep '^# ' || true)
+		# every failure of the run's verdict that is not a case of pass 1
+		herr=$(ktap_records "$HARNESS_KTAP" | awk -F'\t' '
+			FNR == NR { first[$2] = 1; next }
+			$1 == "fail" && !($2 in first) { t = $3; sub(/.*\\n/, "", t); print $2 (t == "" ? "" : ": " t) }' \
+			<(ktap_records "$res/ktap" 2>/dev/null) - || true)
 	fi
 fi
 if [ -n "$herr" ]; then
@@ -59,7 +77,7 @@ if [ -n "$herr" ]; then
 	result fail repeat/harness "${lines[@]#\# }"
 else
 	if [ -n "${HARNESS_KTAP:-}" ]; then
-		result ok repeat/harness "no kernel splat, the guest finished"
+		result ok repeat/harness "no kernel splat, the guest finished, no kernel selftest or plugin case failed"
 	else
 		result ok repeat/harness "no run verdict given (HARNESS_KTAP)"
 	fi
