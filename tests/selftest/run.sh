@@ -54,6 +54,36 @@ ksrc_edit()
 		echo "edit reached the tree"
 }
 
+# mkrun DIR NAME... - a crafted run that passes: results/ktap with one ok
+# result per NAME and the runner's closing line, exit status 0, the guest's
+# list of expected cases, no plugin pass, a clean console.
+mkrun()
+{
+	local d=$1 i=0 c
+	shift
+	mkdir -p "$d/results"
+	{
+		printf 'KTAP version 1\n1..%d\n' $#
+		for c; do i=$((i + 1)); echo "ok $i $c"; done
+		echo "$# passed, 0 failed, 0 skipped"
+	} > "$d/results/ktap"
+	printf '%s\n' "$@" > "$d/results/expected"
+	echo 0 > "$d/results/rc"
+	echo "a self-test" > "$d/results/plugin-skipped"
+	: > "$d/console.txt"
+}
+
+# fails_without RE CMD... - "clean" when CMD fails and its output does not
+# match RE (the output is printed first either way).
+fails_without()
+{
+	local re=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	[ $rc != 0 ] && ! grep -Eq "$re" <<< "$out" && echo clean
+}
+
 # A kernel tree that is one only on the surface, and a bad patch for it.
 fake=$work/linux
 mkdir -p "$fake/arch/x86" "$fake/scripts/kconfig" "$fake/mm"
@@ -77,8 +107,8 @@ export KSELFTESTS=none
 [ -f "$initrd" ] || die "$initrd is missing: run make initramfs"
 
 echo "KTAP version 1"
-# The plan: one result per expect line of this file.
-echo "1..$(grep -c '^expect ' "$0")"
+# The plan: one result per expect line of this file and verdict-cases.sh.
+echo "1..$(cat "$0" "$(dirname "$0")/verdict-cases.sh" | grep -c '^expect ')"
 # The user's CFLAGS add to the flags the code needs, never replace them.
 expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
 	bash -c "make -s -C userspace BUILD='$work/o0' CFLAGS=-O0 && ls '$work/o0'"
@@ -162,10 +192,7 @@ expect fail guest-no-verdict 'no verdict: the guest stopped without reporting a 
 	env OUT="$work" CONTROL= tests/harness/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
 
 # A WARNING in an otherwise complete, passing run still fails it.
-mkdir -p "$work/warn/results"
-printf 'KTAP version 1\n1..1\nok 1 a/b\n' > "$work/warn/results/ktap"
-echo 0 > "$work/warn/results/rc"
-echo "a self-test" > "$work/warn/results/plugin-skipped"
+mkrun "$work/warn" a/b
 printf '[    1.000000] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 f+0x1/0x2\n' > "$work/warn/console.txt"
 expect fail console-warning 'kernel splat: WARNING: CPU: 0' \
 	tests/harness/verdict.sh "$work/warn" warn
@@ -244,6 +271,8 @@ expect fail repeat-verdict-changed '^# a/x pass pass FAIL$' \
 	tests/harness/repeat-compare.sh "$work/rep" 3
 expect ok repeat-verdicts-identical '2 cases, the same verdict in all 2 passes' \
 	tests/harness/repeat-compare.sh "$work/same" 2
+
+. tests/selftest/verdict-cases.sh
 
 echo "$pass passed, $fail failed, 0 skipped"
 [ $fail = 0 ]
