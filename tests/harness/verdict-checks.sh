@@ -86,3 +86,47 @@ soak_seconds()
 		awk 'p { s = $0; p = 0 } /^--seconds$/ { p = 1 } /^--seconds=/ { s = substr($0, 11) }
 			END { print (s == "" ? 60 : s) + 0 }'
 }
+
+# skips_key RELEASE - the name of the expected-skip list of a kernel:
+# kit-VER (the kit's build: no local version) or stock-VER (Debian's,
+# "+deb" in its release), VER being major.minor.
+skips_key()
+{
+	local ver
+	ver=$(sed -n 's/^\([0-9]\{1,\}\.[0-9]\{1,\}\).*/\1/p' <<< "$1")
+	[ -n "$ver" ] || return 1
+	case $1 in
+	*+deb*)	echo "stock-$ver" ;;
+	*)	echo "kit-$ver" ;;
+	esac
+}
+
+# skips_check LIST KTAP... - every skip in KTAP... (results NAME # SKIP
+# REASON) must be on LIST, the expected skips of this kernel: "why: "
+# lines, each followed by entries "CASE-GLOB<TAB>REASON-GLOB" (globs: *
+# any string, also across /).  One complaint for the skips it does not
+# account for; none when nothing skipped.
+skips_check()
+{
+	local list=$1 bad n
+	shift
+	bad=$(cat "$@" 2>/dev/null | ktap_records /dev/stdin | awk -F'\t' '$1 == "skip" { print $2 "\t" $3 }')
+	[ -n "$bad" ] || return 0
+	if [ ! -f "$list" ]; then
+		n=$(wc -l <<< "$bad")
+		errors+=("$n skips and no list of the skips expected on this kernel ($list): write it from a run's skip lines, each entry with its why:")
+		return
+	fi
+	bad=$(awk -F'\t' '
+		function re(g) { gsub(/[][\\.^$+?(){}|\/]/, "\\\\&", g); gsub(/\*/, ".*", g); return "^" g "$" }
+		FNR == NR {
+			if ($0 ~ /^why: ./) { why = 1; next }
+			if ($0 ~ /^#/ || $0 ~ /^[ \t]*$/) next
+			if (!why || NF != 2) { printf "%s line %d: expected CASE-GLOB<TAB>REASON-GLOB after a why: line\n", FILENAME, FNR > "/dev/stderr"; err = 1; next }
+			c[++n] = re($1); r[n] = re($2); next
+		}
+		{ for (i = 1; i <= n; i++) if ($1 ~ c[i] && $2 ~ r[i]) next; print $1 " (" $2 ")" }
+		END { exit err }' "$list" - <<< "$bad") ||
+		{ errors+=("the expected-skip list $list is malformed (see above)"); return; }
+	[ -z "$bad" ] || errors+=("$(wc -l <<< "$bad") skips not on the expected-skip list $list: $(few "$(sed 's/ .*//' <<< "$bad")"); first: $(head -n1 <<< "$bad")")
+}

@@ -192,12 +192,24 @@ if [ -n "${CONTROL:-}" ] && [ -d "$res" ]; then
 	fi
 fi
 
+ksel=$out/kselftest.ktap
+: > "$ksel"
+[ -d "$res" ] && kselftest_results > "$ksel"
+# Every skip is one this kernel is known for (SKIPS_DIR, default skips/
+# beside this file: kit-VER, stock-VER, rdma-core-kit-VER, ...).
+if [ -d "$res" ]; then
+	key=$(skips_key "$(cat "$res/kernel" 2>/dev/null)") || key=unknown-kernel
+	[ "$mode" = rdma-core ] && key=rdma-core-$key
+	skips_check "${SKIPS_DIR:-$(dirname "$0")/skips}/$key" ${main:+"$main"} "$plugin" "$ksel" \
+		$([ -n "${CONTROL:-}" ] && [ -f "$res/control/ktap" ] && echo "$res/control/ktap")
+fi
+
 # The run's KTAP: the suite's results, the plugin's, the kernel
 # selftests', the control's, the harness's errors (each a failed result), numbered in one plan.
 {
 	[ -n "$main" ] && { grep -E '^(ok |not ok |# )' "$main" || true; }
 	grep -E '^(ok |not ok |# )' "$plugin" || true
-	[ -d "$res" ] && kselftest_results
+	cat "$ksel"
 	cat "$extra"
 	for e in "${errors[@]}"; do
 		printf '# %s\nnot ok 0 harness/%s\n' "$e" "$(echo "$e" | sed 's/[:(].*//; s/[^A-Za-z0-9]\+/-/g; s/-$//')"

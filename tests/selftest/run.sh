@@ -70,6 +70,7 @@ mkrun()
 	printf '%s\n' "$@" > "$d/results/expected"
 	echo 0 > "$d/results/rc"
 	echo "a self-test" > "$d/results/plugin-skipped"
+	echo 7.3.4 > "$d/results/kernel"
 	: > "$d/console.txt"
 }
 

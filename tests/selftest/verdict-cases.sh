@@ -36,6 +36,24 @@ printf 'KTAP version 1\n1..2\nok 1 a/x # SKIP no x\nok 2 a/y # SKIP no y\n0 pass
 expect fail all-skipped-proves-nothing 'the main pass ran no case: all 2 skipped' \
 	env CONTROL= tests/harness/verdict.sh "$work/allskip" allskip
 
+# --- skips are accounted for: each on the kernel's list, with its reason
+mkrun "$work/sk" a/x a/odp/y a/odp/z
+printf 'KTAP version 1\n1..3\nok 1 a/x\nok 2 a/odp/y # SKIP device has no ODP caps\nok 3 a/odp/z # SKIP device has no ODP caps\n1 passed, 0 failed, 2 skipped\n' \
+	> "$work/sk/results/ktap"
+mkdir -p "$work/sk-list"
+printf 'why: a self-test: rxe on this kernel has no ODP\n*/odp/*\tdevice has no ODP caps\n' > "$work/sk-list/kit-7.3"
+printf 'why: a self-test: another reason\n*/odp/*\tkernel without CONFIG_*\n' > "$work/sk-list/kit-6.12"
+expect ok skips-on-the-list-pass '^1 passed, 0 failed, 2 skipped' \
+	env SKIPS_DIR="$work/sk-list" CONTROL= tests/harness/verdict.sh "$work/sk" sk
+cp -a "$work/sk/." "$work/sk-other/"
+echo 6.12.48 > "$work/sk-other/results/kernel"
+expect fail skips-not-on-the-list '2 skips not on the expected-skip list .*kit-6.12: a/odp/y, a/odp/z' \
+	env SKIPS_DIR="$work/sk-list" CONTROL= tests/harness/verdict.sh "$work/sk-other" sk-other
+cp -a "$work/sk/." "$work/sk-nolist/"
+echo '7.3.4+deb13-amd64' > "$work/sk-nolist/results/kernel"
+expect fail skips-without-a-list '2 skips and no list of the skips expected on this kernel .*stock-7.3' \
+	env SKIPS_DIR="$work/sk-list" CONTROL= tests/harness/verdict.sh "$work/sk-nolist" sk-nolist
+
 # --- the control is never optional by accident
 mkrun "$work/ctl-filter" smoke/anon-4k/pinned-rw/cpu-write-rdma-read
 mkrun "$work/ctl-filter/results/control-pass" smoke/anon-4k/pinned-rw/cpu-write-rdma-read
@@ -77,8 +95,10 @@ expect fail kselftest-killed-by-signal 'pt exited with status 139 \(killed by si
 	env CONTROL= tests/harness/verdict.sh "$work/ks-sig" ks-sig
 cp -a "$work/ks/." "$work/ks-skip/"
 printf 'TAP version 13\n1..2\nok 1 anon\nok 2 thp_pinned # SKIP no THP here\n' > "$work/ks-skip/results/kselftest/pt.ktap"
+mkdir -p "$work/ks-skips"
+printf 'why: a self-test\nkselftest/pt/*\tno THP here\n' > "$work/ks-skips/kit-7.3"
 expect ok kselftest-harness-skip-after-name '^2 passed, 0 failed, 1 skipped' \
-	env CONTROL= tests/harness/verdict.sh "$work/ks-skip" ks-skip
+	env SKIPS_DIR="$work/ks-skips" CONTROL= tests/harness/verdict.sh "$work/ks-skip" ks-skip
 cp -a "$work/ks/." "$work/ks-nest/"
 printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..2\n  ok 1 sub one\n  not ok 2 sub two\nok 1 parent\n' \
 	> "$work/ks-nest/results/kselftest/pt.ktap"
