@@ -212,6 +212,12 @@ printf '#!/bin/sh\necho "make: the build failed" >&2\nexit 2\n' > "$work/cmpbin/
 chmod +x "$work/cmpbin/make"
 expect fail compare-make-run-failed 'make run KVER=7.3 failed' \
 	env OUT="$work/cmp" PATH="$work/cmpbin:$PATH" tests/vm/compare.sh 7.3
+mkdir -p "$work/cmpbin2"
+printf '#!/bin/sh\nexit 0\n' > "$work/cmpbin2/make"
+chmod +x "$work/cmpbin2/make"
+touch -d 2020-01-01 "$work/cmp/run-7.3/ktap" "$work/cmp/stock-7.3/ktap"
+expect fail compare-stale-results 'stock-7.3/ktap is older than this compare' \
+	env OUT="$work/cmp" PATH="$work/cmpbin2:$PATH" tests/vm/compare.sh 7.3
 expect fail compare-row-on-stock-only '1 cases have a result on one side only' \
 	env OUT="$work/cmp" RERUN=0 tests/vm/compare.sh 7.3
 
