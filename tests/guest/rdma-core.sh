@@ -44,6 +44,7 @@ if [ -f "$share/ktap" ]; then
 	cp "$share/ktap" "$out/results/ktap"
 	echo "$rc" > "$out/results/rc"
 	cp "$share/stderr" "$out/results/stderr" 2>/dev/null || true
+	cp "$share/kernel" "$out/results/kernel" 2>/dev/null || true
 fi
 case $rc in
 124)	echo "no verdict: the guest timed out or died before the tests ended (console: $out/console.txt)" > "$out/error" ;;
