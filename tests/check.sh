@@ -25,9 +25,11 @@ set -u
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$PINKIT_ROOT"
 # NAME=its value in a plain `make check` (the Makefile exports some)
-declare -A pinned=([CONTROL]=legacy_cow [KVER]=$DEFAULT_KVER [TIMEOUT]=300 [CONTROL_GROUPS]=
-	[ARGS]= [PATCHES]= [PATCHDIRS]= [KSRC]= [KERNEL]= [KSELFTESTS]= [DEBUG]= [STOCK]= [CMD]=
-	[TIMEOUT_REPEAT]= [TIMEOUT_RDMA_CORE]= [N]= [ALLOWLIST]= [HARNESS_KTAP]= [VERDICT_MODE]=)
+declare -A pinned=([CONTROL]=legacy_cow [KVER]=$DEFAULT_KVER [TIMEOUT]=300)
+for v in CONTROL_GROUPS ARGS PATCHES PATCHDIRS KSRC KERNEL KSELFTESTS DEBUG STOCK CMD \
+	TIMEOUT_REPEAT TIMEOUT_RDMA_CORE N ALLOWLIST HARNESS_KTAP VERDICT_MODE SKIPS_DIR; do
+	pinned[$v]=
+done
 for v in "${!pinned[@]}"; do
 	[ -n "${!v+set}" ] || continue
 	[ "${!v}" = "${pinned[$v]}" ] ||

@@ -98,8 +98,11 @@ ${2-}"; shift ;;
 	set -- $lsargs
 	IFS=$oldifs
 	set +f
-	/usr/bin/pinkit list "$@" > "$edir/expected" 2> "$edir/expected.err" &&
-		rm -f "$edir/expected.err" || rm -f "$edir/expected"
+	if /usr/bin/pinkit list "$@" > "$edir/expected" 2> "$edir/expected.err"; then
+		rm -f "$edir/expected.err"
+	else
+		rm -f "$edir/expected"
+	fi
 }
 
 # suite DIR [PINKIT-ARGS...] - run the suite with its KTAP in DIR/ktap,

@@ -53,8 +53,8 @@ for i in $(seq 1 "$reps"); do
 		read -r nd nx <<< "$names"
 		result fail "repeat/pass-$i" "pass $i: $nd cases reported more than once, $nx cases missing or not asked for (against $(dirname "$k")/expected)"
 	elif [ "$cf" != 0 ]; then
-		result fail "repeat/pass-$i" "pass $i: $cf cases failed ($cp passed, $cs skipped):" \
-			$(ktap_records "$k" | awk -F'\t' '$1 == "fail" { print $2 }' | head -n 10)
+		mapfile -t lines < <(ktap_records "$k" | awk -F'\t' '$1 == "fail" { print $2 }' | head -n 10)
+		result fail "repeat/pass-$i" "pass $i: $cf cases failed ($cp passed, $cs skipped):" "${lines[@]}"
 	else
 		result ok "repeat/pass-$i" "pass $i: $cp passed, $cf failed, $cs skipped"
 	fi

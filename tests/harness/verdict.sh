@@ -200,8 +200,9 @@ ksel=$out/kselftest.ktap
 if [ -d "$res" ]; then
 	key=$(skips_key "$(cat "$res/kernel" 2>/dev/null)") || key=unknown-kernel
 	[ "$mode" = rdma-core ] && key=rdma-core-$key
-	skips_check "${SKIPS_DIR:-$(dirname "$0")/skips}/$key" ${main:+"$main"} "$plugin" "$ksel" \
-		$([ -n "${CONTROL:-}" ] && [ -f "$res/control/ktap" ] && echo "$res/control/ktap")
+	ctlk=/dev/null
+	[ -n "${CONTROL:-}" ] && [ -f "$res/control/ktap" ] && ctlk=$res/control/ktap
+	skips_check "${SKIPS_DIR:-$(dirname "$0")/skips}/$key" ${main:+"$main"} "$plugin" "$ksel" "$ctlk"
 fi
 
 # The run's KTAP: the suite's results, the plugin's, the kernel

@@ -15,8 +15,10 @@ if [ "${RERUN:-1}" != 0 ]; then
 	CONTROL= "$PINKIT_ROOT/tests/harness/run.sh" plain "$kernel" "$initrd" pinkit.plain=1 >"$out/plain.log" 2>&1
 fi
 got=$out/plain/results/ktap
-[ -f "$got" ] && [ -f "$out/plain/ktap" ] ||
-	{ tail -n 20 "$out/plain.log" >&2; die "the plain run left no results or no verdict (see $out/plain.log)"; }
+if [ ! -f "$got" ] || [ ! -f "$out/plain/ktap" ]; then
+	tail -n 20 "$out/plain.log" >&2
+	die "the plain run left no results or no verdict (see $out/plain.log)"
+fi
 # The plain run's own verdict (a splat, a crash, a case missing, a kernel
 # selftest) fails this whatever the case verdicts agree on.
 harness=$(ktap_records "$out/plain/ktap" | awk -F'\t' '$1 == "fail" && $2 ~ /^(harness|kselftest)\//')
