@@ -110,7 +110,7 @@ skips_check()
 {
 	local list=$1 bad n
 	shift
-	bad=$(cat "$@" 2>/dev/null | ktap_records /dev/stdin | awk -F'\t' '$1 == "skip" { print $2 "\t" $3 }')
+	bad=$(cat "$@" 2>/dev/null | ktap_records /dev/stdin | awk -F'\t' '$1 == "skip" && !seen[$2 "\t" $3]++ { print $2 "\t" $3 }')
 	[ -n "$bad" ] || return 0
 	if [ ! -f "$list" ]; then
 		n=$(wc -l <<< "$bad")
