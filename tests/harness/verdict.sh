@@ -15,6 +15,7 @@ set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/verdict-checks.sh"
+. "$(dirname "$0")/splat.sh"
 out=$1 name=$2
 con=$out/console.txt res=$out/results
 # run or soak (run.sh writes it from the guest arguments it gave), or
@@ -23,38 +24,6 @@ mode=${VERDICT_MODE:-$(cat "$out/mode" 2>/dev/null || echo run)}
 groups=${CONTROL_GROUPS:-clear-refs mprotect-ro-rw uffd-wp fork-parent-writes}
 errors=()
 
-# Kernel splats: only printk text (after a [time] stamp, which may start
-# mid-line when a message interrupts a line on the console), so the suite's
-# own output cannot trip this.  The soft-lockup and hung-task detectors
-# are on in Debian's stock kernels (make stock), not in the kit's.
-splat='Kernel panic|BUG:|Oops|WARNING:|general protection fault|kernel BUG at|KASAN:|UBSAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_[a-z]+ (self-)?detected stall|printk messages dropped|soft lockup|hard LOCKUP|VM_BUG_ON|page dumped because'
-# A message that matches but is not a splat is exempt only through an entry
-# of the allowlist (ALLOWLIST, default console-allow.txt beside this file).
-allow=${ALLOWLIST:-$(dirname "$0")/console-allow.txt}
-[ -f "$allow" ] || die "the console allowlist $allow is missing"
-allowed=$(awk '
-	/^why: ./ { why = 1; next }
-	/^ere: ./ { if (!why) { printf "line %d: an ere: without a why: line before it\n", NR > "/dev/stderr"; bad = 1 }
-		why = 0; print substr($0, 6); next }
-	/^[ \t]*$/ || /^#/ { next }
-	{ printf "line %d: neither why:, ere:, # nor blank\n", NR > "/dev/stderr"; bad = 1 }
-	END { exit bad }' "$allow") || die "the console allowlist $allow is malformed (see above): every entry is a why: line, then an ere: line"
-# splat_scan CONSOLE - "LINE:TEXT" of the first printk line that matches
-# the splat pattern and no allowlist entry; false when there is none.
-splat_scan()
-{
-	printf '%s\n' "$allowed" | awk -v splat="$splat" '
-		FNR == NR { if ($0 != "") ere[++n] = $0; next }
-		# printk says so on the console, before the next record, unstamped
-		/\*\* [0-9]+ printk messages dropped \*\*/ { print FNR ":" $0; found = 1; exit }
-		match($0, /\[ *[0-9]+\.[0-9]+\] /) {
-			m = substr($0, RSTART + RLENGTH)
-			if (m !~ splat) next
-			for (i = 1; i <= n; i++) if (m ~ ere[i]) next
-			print FNR ":" $0; found = 1; exit
-		}
-		END { exit !found }' - "$1"
-}
 # The console, then the kernel log the guest saved (results/dmesg).
 for log in "$con" "$res/dmesg"; do
 	if [ -f "$log" ] && first=$(splat_scan "$log"); then
