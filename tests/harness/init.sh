@@ -18,7 +18,13 @@
 #                        control kernel switch); set it back to 0 after
 #   pinkit.plain=1       run the suite as a vendor would on a real NIC: the
 #                        bare binary, an empty environment, `--device rxe0`
-#   pinkit.selftest=X    harness self-tests: panic | hang | crash | silent
+#   pinkit.skip=!A|!B    a boot the harness resumed after a kernel crash
+#                        (run.sh): the main pass leaves out these cases, the
+#                        ones the earlier boots ran or crashed in
+#   pinkit.selftest=X    harness self-tests: panic | hang | crash | silent |
+#                        kernel-crash-after=N (test-only: once the main pass
+#                        printed N results, crash the kernel through
+#                        /proc/sysrq-trigger; never in a resumed boot)
 # A full run (no pinkit.run) also runs the example out-of-tree kind
 # through --kind-plugin into /results/plugin.
 /bin/busybox --install -s /bin
@@ -65,6 +71,11 @@ mkdir -p /results
 pinkit_setup /dev/vdb || finish 3
 
 run_args=$(arg pinkit.run)
+skip=$(arg pinkit.skip)
+crash_after=
+case $(arg pinkit.selftest) in
+kernel-crash-after=*) [ -n "$skip" ] || crash_after=$(arg pinkit.selftest | cut -d= -f2) ;;
+esac
 echo "$run_args" > /results/run-args
 mode=$(arg pinkit.mode)
 set -o pipefail
@@ -105,8 +116,24 @@ ${2-}"; shift ;;
 	fi
 }
 
+# skip_filter [PINKIT-ARGS...] - the last --filter of PINKIT-ARGS with the
+# cases of pinkit.skip left out ('!' globs exclude, whatever the rest).
+skip_filter()
+{
+	f=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--filter) [ $# -lt 2 ] || { f=$2; shift; } ;;
+		--filter=*) f=${1#--filter=} ;;
+		esac
+		shift
+	done
+	echo "${f:+$f|}$skip"
+}
+
 # suite DIR [PINKIT-ARGS...] - run the suite with its KTAP in DIR/ktap,
-# exit status in DIR/rc; PINKIT-ARGS replace pinkit.run's.
+# exit status in DIR/rc; PINKIT-ARGS replace pinkit.run's.  The main pass
+# (DIR /results) of a resumed boot leaves out the cases of pinkit.skip.
 suite()
 {
 	dir=$1
@@ -119,13 +146,30 @@ suite()
 		set +f
 	fi
 	mkdir -p "$dir"
+	# every case of the run, also those an earlier boot ran (merge.sh
+	# joins the boots' results; the verdict holds them to this list)
 	expected "$dir" "$@"
+	if [ "$dir" = /results ] && [ -n "$skip" ]; then
+		set -- "$@" --filter "$(skip_filter "$@")"
+	fi
 	if [ "$(arg pinkit.selftest)" = crash ]; then
 		# A suite that dies mid-run: a KTAP header, one result, then SIGSEGV.
 		sh -c 'printf "KTAP version 1\n1..3\nok 1 selftest/first\n"; kill -SEGV $$' \
 			2>"$dir/stderr" | tee "$dir/ktap"
 	elif [ "$(arg pinkit.plain)" = 1 ]; then
-		env -i /usr/bin/pinkit run --device rxe0 2>"$dir/stderr" | tee "$dir/ktap"
+		if [ "$dir" = /results ] && [ -n "$skip" ]; then
+			env -i /usr/bin/pinkit run --device rxe0 --filter "$skip" \
+				2>"$dir/stderr" | tee "$dir/ktap"
+		else
+			env -i /usr/bin/pinkit run --device rxe0 2>"$dir/stderr" | tee "$dir/ktap"
+		fi
+	elif [ -n "$crash_after" ] && [ "$dir" = /results ]; then
+		# Test-only (pinkit.selftest=kernel-crash-after=N): the kernel
+		# crashes while the case after the Nth result runs; the second
+		# lets the console drain that result first.
+		/usr/bin/pinkit run "$@" 2>"$dir/stderr" | tee "$dir/ktap" | awk -v n="$crash_after" '
+			{ print; fflush() }
+			/^(not )?ok [0-9]+ / && ++k == n { system("sleep 1; echo c > /proc/sysrq-trigger") }'
 	elif [ "$mode" = soak ]; then
 		/usr/bin/pinkit soak "$@" 2>"$dir/stderr" | tee "$dir/ktap"
 	else
@@ -172,6 +216,7 @@ if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
 		echo "PINKIT-KSELFTEST-START $n"
 		(cd /tmp && "$t") 2>&1 | tee "/results/kselftest/$n.ktap"
 		echo $? > "/results/kselftest/$n.rc"
+		echo "PINKIT-KSELFTEST-END $n rc=$(cat "/results/kselftest/$n.rc")"
 	done
 fi
 

@@ -3,12 +3,22 @@
 # decide (GUEST-ARGs: KEY=VALUE for the guest's /init, see init.sh).
 # Results in $OUT/NAME (default out/NAME).  Exit 0 only when the guest
 # reported a complete run with no failure and a clean console.
+#
+# A kernel crash does not end the run: each boot goes to NAME/boot-I, its
+# results are kept even when the guest never wrote its results disk, the
+# crashed case is charged with the crash (crash.sh), and when the crash hit
+# the main pass the guest boots again and runs the cases after it
+# (pinkit.skip), at most CRASHES times (default 5).  merge.sh then makes
+# NAME/results, NAME/console.txt and NAME/crashes of the boots.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/ktap.sh"
 name=$1 kernel=$2 initrd=$3
 shift 3
 [ -f "$kernel" ] || die "the kernel image $kernel does not exist: give KERNEL= a bzImage that does, or leave KERNEL unset to build one"
 out=${OUT:-$PINKIT_ROOT/out}/$name
+max=${CRASHES:-5}
+case $max in '' | *[!0-9]*) die "CRASHES=$max: expected the number of kernel crashes to resume after (0 never resumes)" ;; esac
 rm -rf "$out"
 mkdir -p "$out"
 # What the verdict must hold this run to, from the host's side: the mode
@@ -43,10 +53,28 @@ fi
 [ -f "$kernel.info" ] && cp "$kernel.info" "$out/build.info"
 t0=$(date +%s.%N)
 echo "start_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$out/boot.info"
-# CONTROL=switch: run the suite a second time with that kernel switch on.
-"$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$out" "$@" \
-	${CONTROL:+pinkit.control=$CONTROL} || true
+i=1 skip= done_n=0
+while :; do
+	b=$out/boot-$i
+	# CONTROL=switch: run the suite a second time with that kernel switch on.
+	"$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$b" "$@" \
+		${CONTROL:+pinkit.control=$CONTROL} ${skip:+"pinkit.skip=$skip"} || true
+	"$(dirname "$0")/crash.sh" "$b"
+	[ "$(cat "$b/main")" = crashed ] || break
+	plan=$(ktap_plan "$out/boot-1/results/ktap")
+	done_n=$((done_n + $(wc -l < "$b/main-done")))
+	if [ "$done_n" -ge "$plan" ]; then
+		break
+	elif [ "$i" -gt "$max" ]; then
+		note "the kernel crashed $i times; not resuming again (CRASHES=$max): $((plan - done_n)) cases of the main pass did not run"
+		break
+	fi
+	skip=$(cat "$out"/boot-*/main-done | sed 's/^/!/' | paste -sd'|')
+	note "resuming the main pass after the crashed case: boot $((i + 1)), $((plan - done_n)) of $plan cases left"
+	i=$((i + 1))
+done
 awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "duration=%.1f\n", b - a }' >> "$out/boot.info"
+"$(dirname "$0")/merge.sh" "$out" "$i"
 t=$(grep -o '^\[ *[0-9.]*\] ' "$out/console.txt" 2>/dev/null | tail -n1 | tr -d '[] ')
 [ -n "$t" ] && note "guest clock at the last kernel message: $t s (boot to verdict)"
 "$(dirname "$0")/verdict.sh" "$out" "$name"

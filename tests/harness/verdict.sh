@@ -194,6 +194,12 @@ ktap_table "$out/ktap"
 ktap_junit "$name" "$out/ktap" > "$out/junit.xml"
 echo "$pass $fail $skip" > "$out/counts"
 echo "# $name: JUnit report $out/junit.xml, console $con"
+# The kernel crashes of the run (run.sh, crash.sh): each one's case has its
+# "kernel crashed" result above; here they are together.
+if [ -f "$out/crashes" ]; then
+	echo "# kernel crashes: $(grep -c . "$out/crashes") (boot, pass, case, first splat line):"
+	sed 's/\t/: /g; s/^/#   /' "$out/crashes"
+fi
 [ -n "${CONTROL:-}" ] || echo "# no control: nothing proved about corruption (CONTROL= : no negative-control pass)"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
