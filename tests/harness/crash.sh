@@ -143,7 +143,7 @@ first_splat_after()
 # own diagnostics kept); a case without a result gets one at the end.
 attribute()
 {
-	local f=$1 name=$2 reason=$3 diag=$4 tmp
+	local f=$1 name=$2 reason=$3 diag=$4 tmp rc=0
 	tmp=$(mktemp)
 	awk -v name="$name" -v reason="$reason" -v diag="$diag" '
 	function crashed(n) {
@@ -153,13 +153,22 @@ attribute()
 	}
 	/^(not )?ok [0-9]+ / {
 		k = ($1 == "not") ? $3 : $2
-		if (!done && (($1 == "not") ? $4 : $3) == name) { crashed(k); next }
+		if (!done && (($1 == "not") ? $4 : $3) == name) {
+			turned = ($1 == "ok"); crashed(k); next
+		}
 		last = k
 	}
 	{ print }
-	END { if (!done) crashed(last + 1) }' "$f" > "$tmp"
+	END { if (!done) crashed(last + 1); exit turned ? 3 : 0 }' "$f" > "$tmp" || rc=$?
 	cat "$tmp" > "$f"
 	rm -f "$tmp"
+	# A pass the suite ended with status 0 now has a failed case: its
+	# status says so, and why.
+	if [ "${rc:-0}" = 3 ] && [ "$(cat "$(dirname "$f")/rc" 2>/dev/null)" = 0 ]; then
+		echo 1 > "$(dirname "$f")/rc"
+		echo "the suite exited 0; 1 since $name, which it reported as passed, is charged with a kernel crash" \
+			> "$(dirname "$f")/rc-why"
+	fi
 }
 
 # charge TAG ID NAME REASON SPLAT-LINE - record the crash and the case's result.

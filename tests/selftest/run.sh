@@ -98,6 +98,94 @@ touch -d '2020-01-01' "$fake/mm/rmap.c"
 patch_series "$work/series" 'int b;' 'int c;'
 mkdir -p "$work/notree"
 
+# The cases of the crash self-tests, in the suite's order.
+crash_filter='smoke/*,none/anon-4k/pinned-rw/*'
+mapfile -t crash_cases < <(userspace/build/pinkit list --filter "$crash_filter")
+[ ${#crash_cases[@]} = 7 ] || die "--filter '$crash_filter' should select 7 cases: ${crash_cases[*]}"
+
+# crashed_boot DIR K oops|hang|warn|resumed - a crafted boot (no QEMU) of
+# the 7 crash cases, as boot.sh leaves it.  oops: K results, then an oops
+# and a panic, no results disk; hang: K results, then nothing (timed out);
+# warn: a WARNING before result 2, all K results and the results disk;
+# resumed: the second boot after an oops in case 4, cases 5-7.
+crashed_boot()
+{
+	local d=$1 k=$2 how=$3 i skip= first=0
+	mkdir -p "$d"
+	printf '%s\n' "pinkit.run=--filter $crash_filter" > "$d/args"
+	if [ "$how" = resumed ]; then
+		first=4
+		for i in 0 1 2 3; do skip=$skip${skip:+|}!${crash_cases[$i]}; done
+		echo "pinkit.skip=$skip" >> "$d/args"
+	fi
+	{
+		echo '[    0.000000] Linux version 7.3.4'
+		echo 'PINKIT-BOOTED 7.3.4'
+		echo 'PINKIT-SUITE-START'
+		echo 'KTAP version 1'
+		echo "1..$((7 - first))"
+		for ((i = 0; i < k; i++)); do
+			if [ "$how" = warn ] && [ $i = 1 ]; then
+				echo '[    9.000000] WARNING: CPU: 0 PID: 1 at mm/gup.c:1 f+0x1/0x2'
+				echo '[    9.000001] Call Trace:'
+			fi
+			echo "ok $((i + 1)) ${crash_cases[$((first + i))]}"
+		done
+		case $how in
+		oops)	echo '[   12.000000] BUG: unable to handle page fault for address: ffff8f2942671400'
+			echo '[   12.000001] RIP: 0010:rxe_odp_map_range_and_lock+0x2a/0x1c0 [rdma_rxe]'
+			echo '[   12.000002] Kernel panic - not syncing: Fatal exception' ;;
+		warn | resumed)
+			echo "PINKIT-SUITE-END rc=0"
+			echo "PINKIT-RESULT rc=0" ;;
+		esac
+	} > "$d/console.txt"
+	case $how in
+	oops)	echo "no verdict: the guest stopped without reporting a result" > "$d/error" ;;
+	hang)	echo "guest timed out after 300 s (console: $d/console.txt)" > "$d/error" ;;
+	*)	mkdir -p "$d/results"
+		grep -v -E '^\[|^PINKIT' "$d/console.txt" > "$d/results/ktap"
+		echo 0 > "$d/results/rc"
+		echo "a self-test" > "$d/results/plugin-skipped" ;;
+	esac
+}
+
+# crafted_run OUT N [REGEX...] - what run.sh does after the boots OUT/boot-1
+# .. N (crash.sh each, merge.sh, verdict.sh); fails unless the output
+# matches every REGEX, and exits as the verdict does.
+crafted_run()
+{
+	local o=$1 n=$2 i rc re
+	shift 2
+	for i in $(seq 1 "$n"); do
+		tests/harness/crash.sh "$o/boot-$i" || return 99
+	done
+	tests/harness/merge.sh "$o" "$n" || return 99
+	CONTROL= tests/harness/verdict.sh "$o" crafted > "$o/verdict.out" 2>&1
+	rc=$?
+	cat "$o/verdict.out"
+	for re in "$@"; do
+		grep -Eq -- "$re" "$o/verdict.out" || { echo "MISSING: /$re/"; return 0; }
+	done
+	return $rc
+}
+
+# guest_crash_resumes - the real-boot crash test (see its expect line).
+guest_crash_resumes()
+{
+	local o=$work/kcrash
+	env OUT="$work" CONTROL= tests/harness/run.sh kcrash "$kernel" "$initrd" \
+		"pinkit.run=--filter $crash_filter" pinkit.selftest=kernel-crash-after=3 > "$o.out" 2>&1
+	cat "$o.out"
+	grep -q "^ok 3 ${crash_cases[2]}\$" "$o.out" &&
+		grep -q "^not ok 4 ${crash_cases[3]} # kernel crashed: Kernel panic - not syncing: sysrq triggered crash" "$o.out" &&
+		grep -q "^ok 7 ${crash_cases[6]}\$" "$o.out" &&
+		grep -q '^# kernel crashes: 1 ' "$o.out" &&
+		[ -f "$o/boot-2/results/ktap" ] && [ ! -d "$o/boot-3" ] &&
+		echo "results kept, crash charged, resumed"
+	return 1
+}
+
 # KERNEL=bzImage boots that kernel instead of building one.
 kernel=${KERNEL:-$(kernel/scripts/build.sh 2>"$work/build.log")} ||
 	{ cat "$work/build.log" >&2; die "self-tests need the kernel build to work"; }
@@ -188,9 +276,16 @@ expect ok guest-args-keep-commas '^2 passed, 0 failed, 0 skipped' \
 	'pinkit.run=--filter smoke/*,none/anon-4k/pinned-rw/cpu-write-rdma-read'
 # The recorded QEMU command boots the same guest again, as is.
 expect ok qemu-cmd-reruns 'PINKIT-RESULT rc=0' \
-	bash -c "timeout 300 '$work/args/qemu-cmd' >/dev/null 2>&1; cat '$work/args/console.log'"
+	bash -c "timeout 300 '$work/args/qemu-cmd' >/dev/null 2>&1; cat '$work/args/boot-1/console.log'"
 expect fail guest-no-verdict 'no verdict: the guest stopped without reporting a result' \
 	env OUT="$work" CONTROL= tests/harness/run.sh silent "$kernel" "$initrd" pinkit.selftest=silent
+
+# A kernel crash mid-suite (pinkit.selftest=kernel-crash-after=3, test-only:
+# sysrq-c once 3 results are out): the 3 results are kept, the case that was
+# running is charged with the crash, the guest boots again and runs the
+# cases after it.
+expect fail guest-kernel-crash-resumes 'results kept, crash charged, resumed' \
+	guest_crash_resumes
 
 # A WARNING in an otherwise complete, passing run still fails it.
 mkrun "$work/warn" a/b
@@ -272,6 +367,49 @@ expect fail repeat-verdict-changed '^# a/x pass pass FAIL$' \
 	tests/harness/repeat-compare.sh "$work/rep" 3
 expect ok repeat-verdicts-identical '2 cases, the same verdict in all 2 passes' \
 	tests/harness/repeat-compare.sh "$work/same" 2
+
+# Results survive the guest: a boot that crashed mid-suite wrote no results
+# disk, yet every result it streamed to the console counts, the case that
+# was running when the kernel oopsed is charged with the oops, and the run
+# (not resumed: the next boot is missing) says how many results it lacks.
+crashed_boot "$work/cr/boot-1" 3 oops
+expect fail console-results-kept-after-crash \
+	'not ok 4 none/anon-4k/pinned-rw/interleaved # kernel crashed: BUG: unable to handle page fault' \
+	crafted_run "$work/cr" 1 'ok 3 none/anon-4k/pinned-rw/rdma-write-cpu-read' 'no verdict: the main pass reported 4 of 7 results'
+# A hang with no kernel message: the case after the last result is charged
+# with the boot's own failure.
+crashed_boot "$work/hang/boot-1" 2 hang
+expect fail hang-charged-to-its-case \
+	'not ok 3 none/anon-4k/pinned-rw/rdma-write-cpu-read # kernel crashed: no kernel message; guest timed out after 300 s' \
+	crafted_run "$work/hang" 1
+# A WARNING in the middle of a run that went on: the case whose result
+# followed it is charged, whatever it reported.
+crashed_boot "$work/warn2/boot-1" 7 warn
+expect fail splat-charged-to-the-running-case \
+	'not ok 2 none/anon-4k/pinned-rw/cpu-write-rdma-read # kernel crashed: WARNING: CPU: 0 PID: 1 at mm/gup.c' \
+	crafted_run "$work/warn2" 1 'ok 3 none/anon-4k/pinned-rw/rdma-write-cpu-read' '^6 passed, 2 failed'
+# Resumed: a first boot that oopsed in case 4 and a second boot that ran
+# cases 5-7 make one complete main pass of 7 results.
+crashed_boot "$work/res/boot-1" 3 oops
+crashed_boot "$work/res/boot-2" 3 resumed
+expect fail resumed-boots-make-one-pass '^6 passed, 2 failed, 0 skipped' \
+	crafted_run "$work/res" 2 '^ok 7 none/anon-4k/pinned-rw/recv-cpu-read' 'boot 1: SUITE: none/anon-4k/pinned-rw/interleaved: BUG'
+
+# make compare refuses to decide on a column with holes, and shows a
+# crashed case as CRASH, a failure.
+mkdir -p "$work/cmp/run-7.3/results/control" "$work/cmp/stock-7.3"
+printf '%s\n' 'KTAP version 1' '1..3' 'ok 1 a/x' 'ok 2 b/y' 'ok 3 control/legacy_cow/clear-refs' > "$work/cmp/run-7.3/ktap"
+printf '%s\n' 'KTAP version 1' '1..2' 'ok 1 a/x' 'ok 2 b/y' | tee "$work/cmp/run-7.3/results/ktap" \
+	> "$work/cmp/run-7.3/results/control/ktap"
+: > "$work/cmp/stock-7.3/ktap"
+expect fail compare-empty-stock-column 'the stock column .* lacks 2 of the 2 cases of the patched column' \
+	bash -c "OUT='$work/cmp' RERUN=0 tests/vm/compare.sh 7.3; rc=\$?; echo exit \$rc; [ \$rc = 2 ] && exit 1"
+printf '%s\n' 'KTAP version 1' '1..2' 'not ok 1 a/x' 'not ok 2 b/y # kernel crashed: BUG: x' > "$work/cmp/stock-7.3/ktap"
+expect ok compare-crashed-case-reads-crash '^b/y +CRASH +pass ' \
+	env OUT="$work/cmp" RERUN=0 tests/vm/compare.sh 7.3
+printf '%s\n' 'KTAP version 1' '1..1' 'ok 1 a/x' > "$work/cmp/run-7.3/results/control/ktap"
+expect fail compare-short-knob-column 'the knob column .* lacks 1 of the 2 cases' \
+	bash -c "OUT='$work/cmp' RERUN=0 tests/vm/compare.sh 7.3; rc=\$?; [ \$rc = 2 ] && exit 1"
 
 . tests/selftest/verdict-cases.sh
 
