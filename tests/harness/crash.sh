@@ -41,7 +41,7 @@ arg()
 # run_filter - the --filter of pinkit.run (split at blanks, as init.sh does).
 run_filter()
 {
-	local f= a next=
+	local f='' a next=''
 	set -f
 	# shellcheck disable=SC2046
 	set -- $(arg pinkit.run)
@@ -107,8 +107,8 @@ if [ ! -d "$res" ] && [ -n "$sections" ]; then
 	while read -r _ tag id; do
 		f=$(ktap_file "$tag" "$id")
 		mkdir -p "$(dirname "$f")"
-		console_ktap "$con" "$tag" $id > "$f"
-		if rc=$(console_rc "$con" "$tag" $id); then
+		console_ktap "$con" "$tag" ${id:+"$id"} > "$f"
+		if rc=$(console_rc "$con" "$tag" ${id:+"$id"}); then
 			case $tag in
 			KSELFTEST)	echo "$rc" > "$res/kselftest/$id.rc" ;;
 			*)		echo "$rc" > "$(dirname "$f")/rc" ;;
@@ -196,7 +196,7 @@ i=0
 while read -r start tag id <&3; do
 	[ -n "$start" ] || continue
 	i=$((i + 1))
-	sec=$(console_section "$con" "$tag" $id)
+	sec=$(console_section "$con" "$tag" ${id:+"$id"})
 	ended=0
 	printf '%s\n' "$sec" | tail -n1 | cut -f2- | grep -q "^PINKIT-$tag-END" && ended=1
 	endline=$(printf '%s\n' "$sec" | tail -n1 | cut -f1)
@@ -218,11 +218,11 @@ while read -r start tag id <&3; do
 	if [ "$ended" = 0 ]; then
 		names=$(printf '%s\n' "$results" | awk 'NF { print $2 }')
 		k=$(printf '%s\n' "$names" | grep -c . || true)
-		run=?
+		run='?'
 		if list=$(case_list "$tag" "$id" 2>/dev/null) &&
 			[ "$(printf '%s\n' "$list" | head -n "$k")" = "$names" ]; then
 			run=$(printf '%s\n' "$list" | sed -n "$((k + 1))p")
-			[ -n "$run" ] || run=?
+			[ -n "$run" ] || run='?'
 		fi
 		last=$(printf '%s\n' "$results" | tail -n1 | cut -d' ' -f1)
 		if [ "$run" = "$picked" ] && [ -n "$picked" ]; then

@@ -53,7 +53,7 @@ fi
 [ -f "$kernel.info" ] && cp "$kernel.info" "$out/build.info"
 t0=$(date +%s.%N)
 echo "start_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$out/boot.info"
-i=1 skip= done_n=0
+i=1 skip='' done_n=0
 while :; do
 	b=$out/boot-$i
 	# CONTROL=switch: run the suite a second time with that kernel switch on.

@@ -110,7 +110,7 @@ mapfile -t crash_cases < <(userspace/build/pinkit list --filter "$crash_filter")
 # resumed: the second boot after an oops in case 4, cases 5-7.
 crashed_boot()
 {
-	local d=$1 k=$2 how=$3 i skip= first=0
+	local d=$1 k=$2 how=$3 i skip='' first=0
 	mkdir -p "$d"
 	printf '%s\n' "pinkit.run=--filter $crash_filter" > "$d/args"
 	if [ "$how" = resumed ]; then
@@ -161,7 +161,7 @@ crafted_run()
 		tests/harness/crash.sh "$o/boot-$i" || return 99
 	done
 	tests/harness/merge.sh "$o" "$n" || return 99
-	CONTROL= tests/harness/verdict.sh "$o" crafted > "$o/verdict.out" 2>&1
+	CONTROL='' tests/harness/verdict.sh "$o" crafted > "$o/verdict.out" 2>&1
 	rc=$?
 	cat "$o/verdict.out"
 	for re in "$@"; do
