@@ -11,7 +11,7 @@ TIMEOUT ?= $(if $(filter kasan,$(DEBUG)),1800,300)
 # The negative-control switch of the patched kernel (kernel/patches/*/): the
 # suite runs a second time with it on and must see corruption.
 CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
-export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL
+export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL PANIC_ON CRASHES
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kasan,$(DEBUG)),-kasan)
