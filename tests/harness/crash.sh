@@ -212,6 +212,8 @@ while read -r start tag id <&3; do
 	# (a) the first splat of the boot hit the case whose result follows it
 	if [ -n "$first" ] && [ "$fs" -gt "$start" ] && [ "$fs" -le "$endline" ]; then
 		picked=$(printf '%s\n' "$results" | awk -v l="$fs" '$1 > l { print $2; exit }')
+		# a kernel selftest's results are descriptions, not case names
+		[ "$tag" != KSELFTEST ] || [ -z "$picked" ] || picked='?'
 		[ -n "$picked" ] && charge "$tag" "$id" "$picked" "$ft" "$fs"
 	fi
 	# (b) the boot ended inside this pass: the case after the last result
