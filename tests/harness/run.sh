@@ -10,6 +10,7 @@
 # the main pass the guest boots again and runs the cases after it
 # (pinkit.skip), at most CRASHES times (default 5).  merge.sh then makes
 # NAME/results, NAME/console.txt and NAME/crashes of the boots.
+# PINKIT_TEST_BOOT=script replaces boot.sh, for the harness self-tests only.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$(dirname "$0")/ktap.sh"
@@ -57,7 +58,7 @@ i=1 skip='' done_n=0
 while :; do
 	b=$out/boot-$i
 	# CONTROL=switch: run the suite a second time with that kernel switch on.
-	"$(dirname "$0")/boot.sh" "$kernel" "$initrd" "$b" "$@" \
+	"${PINKIT_TEST_BOOT:-$(dirname "$0")/boot.sh}" "$kernel" "$initrd" "$b" "$@" \
 		${CONTROL:+pinkit.control=$CONTROL} ${skip:+"pinkit.skip=$skip"} || true
 	"$(dirname "$0")/crash.sh" "$b"
 	[ "$(cat "$b/main")" = crashed ] || break

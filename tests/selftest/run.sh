@@ -170,6 +170,25 @@ crafted_run()
 	return $rc
 }
 
+# fake_loop NAME CRASHES PASSED CRASHING-CASES - run.sh (CRASHES) on fake
+# boots (fake-boot.sh) of the 7 crash cases; prints the run and, when each
+# crashing case is charged, the boots number crashes + 1 and PASSED cases
+# passed, a token.
+fake_loop()
+{
+	local o=$work/$1 c n=0 bad=0
+	OUT="$work" PINKIT_TEST_BOOT=tests/selftest/fake-boot.sh CONTROL='' CRASHES="$2" FAKE_CRASH="$4" \
+		tests/harness/run.sh "$1" /dev/null /dev/null "pinkit.run=--filter $crash_filter" > "$o.out" 2>&1
+	cat "$o.out"
+	for c in $4; do
+		n=$((n + 1))
+		grep -q "^not ok [0-9]* $c # kernel crashed: BUG: kernel NULL pointer" "$o.out" || bad=1
+	done
+	[ $bad = 0 ] && [ -d "$o/boot-$((n + 1))" ] && [ ! -d "$o/boot-$((n + 2))" ] &&
+		grep -q "^$3 passed, " "$o.out" && echo "charged $n, $((n + 1)) boots, $3 passed"
+	return 1
+}
+
 # guest_crash_resumes - the real-boot crash test (see its expect line).
 guest_crash_resumes()
 {
@@ -394,6 +413,14 @@ crashed_boot "$work/res/boot-1" 3 oops
 crashed_boot "$work/res/boot-2" 3 resumed
 expect fail resumed-boots-make-one-pass '^6 passed, 2 failed, 0 skipped' \
 	crafted_run "$work/res" 2 '^ok 7 none/anon-4k/pinned-rw/recv-cpu-read' 'boot 1: SUITE: none/anon-4k/pinned-rw/interleaved: BUG'
+
+# run.sh's resume loop, with fake-boot.sh for boot.sh (no QEMU): two cases
+# crash the kernel, each is charged, and three boots make one complete pass;
+# with CRASHES=1 the run stops after the second crash and says so.
+expect fail resume-loop-two-crashes 'charged 2, 3 boots, 5 passed' \
+	fake_loop loop 5 5 "${crash_cases[2]} ${crash_cases[4]}"
+expect fail resume-loop-bounded 'not resuming again \(CRASHES=1\): 4 cases of the main pass did not run' \
+	fake_loop loop2 1 1 "${crash_cases[1]} ${crash_cases[2]} ${crash_cases[4]}"
 
 # make compare refuses to decide on a column with holes, and shows a
 # crashed case as CRASH, a failure.
