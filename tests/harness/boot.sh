@@ -13,8 +13,8 @@
 # ACCEL=tcg|kvm forces an accelerator; by default KVM is used only when a
 # probe boot with it succeeds within PROBE_TIMEOUT seconds.
 #
-# PANIC_ON=oops (default) | oops,warn | none: which kernel faults panic the
-# guest at once (oops=panic, panic_on_warn=1).  A panic ends the boot (QEMU
+# PANIC_ON=oops (the default, also when empty) | oops,warn | none: which
+# kernel faults panic the guest at once (oops=panic, panic_on_warn=1).  A panic ends the boot (QEMU
 # exits, -no-reboot), so a kernel that oopsed in a kworker does not run the
 # rest of the suite tainted, or hang until TIMEOUT; run.sh boots again and
 # resumes after the crashed case.  OUTDIR/args keeps the GUEST-ARGs.
@@ -24,10 +24,10 @@ kernel=$1 initrd=$2 out=$3
 shift 3
 timeout=${TIMEOUT:-300}
 append='console=ttyS0 panic=-1 printk.time=1 loglevel=6'
-case ${PANIC_ON-oops} in
+case ${PANIC_ON:-oops} in
 oops)		append+=' oops=panic' ;;
 oops,warn | warn,oops)	append+=' oops=panic panic_on_warn=1' ;;
-none | '')	;;
+none)		;;
 *)	die "PANIC_ON=$PANIC_ON: expected oops (the default), oops,warn or none" ;;
 esac
 
