@@ -57,7 +57,8 @@ kernel:
 # KERNEL=bzImage boots an image already built (its kernel selftests beside
 # it: BZIMAGE.selftests.gz, or KSELFTESTS=archive|none).
 run: initramfs
-	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	@. scripts/lib.sh; [ -n "$(KSRC)" ] || check_kver "$(KVER)"; \
+	k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
 	tests/harness/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
 
 # make shell / make exec CMD='...': the guest on the host's root filesystem

@@ -3,7 +3,8 @@
 # boot I+1 resumed the main pass after the case boot I crashed in):
 #   OUTDIR/results   the last boot's results, its main pass KTAP replaced by
 #                    the main passes of all boots in order, numbered in the
-#                    first boot's plan; its exit status is the first non-zero
+#                    first boot's plan, closed with the counts of them all
+#                    when the last boot's runner closed its own; its exit status is the first non-zero
 #                    one, a boot that crashed in the main pass counting as 1;
 #   OUTDIR/console.txt  the boots' consoles, each after "PINKIT-HARNESS-BOOT I";
 #   OUTDIR/error     the last boot's failure, if any;
@@ -41,6 +42,14 @@ plan=$(ktap_plan "$out/boot-1/results/ktap")
 		grep -E '^(ok |not ok |# )' "$out/boot-$i/results/ktap" 2>/dev/null || true
 	done
 } | awk '/^(not )?ok [0-9]+ / { sub(/ok [0-9]+ /, "ok " ++k " ") } { print }' > "$out/results/ktap"
+# The runner's closing line: only when the last boot's runner printed its
+# own (it finished the pass), then with the counts of the whole pass, so
+# the verdict's closing-line check holds across the boots.
+if grep -v '^[[:space:]]*$' "$last/results/ktap" 2>/dev/null | tail -n1 |
+	grep -Eq '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'; then
+	read -r p f s < <(ktap_counts "$out/results/ktap")
+	echo "$p passed, $f failed, $s skipped" >> "$out/results/ktap"
+fi
 rc=
 for i in $(seq 1 "$n"); do
 	if [ -f "$out/boot-$i/results/rc" ]; then

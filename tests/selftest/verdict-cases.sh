@@ -205,21 +205,21 @@ expect fail plain-own-run-failed 'the plain run itself: the suite crashed' \
 	env OUT="$work/pl" RERUN=0 TIMEOUT=10 tests/vm/plain.sh "$work/bzImage-bare" "$initrd" "$work/pl/ref.ktap"
 
 # --- make compare: a failed make, a stale out/, rows on one side only
-mkdir -p "$work/cmp/run-7.3/results/control" "$work/cmp/stock-7.3" "$work/cmpbin"
-printf 'KTAP version 1\n1..1\nok 1 a/x\n' | tee "$work/cmp/run-7.3/ktap" > "$work/cmp/run-7.3/results/control/ktap"
-printf 'KTAP version 1\n1..2\nnot ok 1 a/x\nnot ok 2 b/y\n' > "$work/cmp/stock-7.3/ktap"
+mkdir -p "$work/cmpv/run-7.3/results/control" "$work/cmpv/stock-7.3" "$work/cmpbin"
+printf 'KTAP version 1\n1..1\nok 1 a/x\n' | tee "$work/cmpv/run-7.3/ktap" "$work/cmpv/run-7.3/results/ktap" > "$work/cmpv/run-7.3/results/control/ktap"
+printf 'KTAP version 1\n1..2\nnot ok 1 a/x\nnot ok 2 b/y\n' > "$work/cmpv/stock-7.3/ktap"
 printf '#!/bin/sh\necho "make: the build failed" >&2\nexit 2\n' > "$work/cmpbin/make"
 chmod +x "$work/cmpbin/make"
 expect fail compare-make-run-failed 'make run KVER=7.3 failed' \
-	env OUT="$work/cmp" PATH="$work/cmpbin:$PATH" tests/vm/compare.sh 7.3
+	env OUT="$work/cmpv" PATH="$work/cmpbin:$PATH" tests/vm/compare.sh 7.3
 mkdir -p "$work/cmpbin2"
 printf '#!/bin/sh\nexit 0\n' > "$work/cmpbin2/make"
 chmod +x "$work/cmpbin2/make"
-touch -d 2020-01-01 "$work/cmp/run-7.3/ktap" "$work/cmp/stock-7.3/ktap"
+touch -d 2020-01-01 "$work/cmpv/run-7.3/ktap" "$work/cmpv/stock-7.3/ktap"
 expect fail compare-stale-results 'stock-7.3/ktap is older than this compare' \
-	env OUT="$work/cmp" PATH="$work/cmpbin2:$PATH" tests/vm/compare.sh 7.3
+	env OUT="$work/cmpv" PATH="$work/cmpbin2:$PATH" tests/vm/compare.sh 7.3
 expect fail compare-row-on-stock-only '1 cases have a result on one side only' \
-	env OUT="$work/cmp" RERUN=0 tests/vm/compare.sh 7.3
+	env OUT="$work/cmpv" RERUN=0 tests/vm/compare.sh 7.3
 
 # --- make run KERNEL=bzImage boots that image, never builds one
 expect fail make-run-boots-KERNEL 'the kernel image .*no-such-bzImage does not exist' \
