@@ -40,9 +40,10 @@ cp "$PINKIT_ROOT/tests/lava/init.sh" "$root/init"
 cp "$PINKIT_ROOT/tests/lava/guest.sh" "$root/pinkit-lava.sh"
 cp "$PINKIT_ROOT/tests/harness/ktap.sh" "$root/ktap.sh"
 # The console scan of verdict.sh, for the guest's own dmesg: its pattern
-# and its allowlist's expressions, taken from the harness, not copied.
-sed -n "s/^splat='\(.*\)'\$/\1/p" "$PINKIT_ROOT/tests/harness/verdict.sh" > "$root/splat.ere"
-[ -s "$root/splat.ere" ] || die "tests/harness/verdict.sh has no splat='...' line any more: update tests/lava/job.sh"
+# (tests/harness/splat.sh) and its allowlist's expressions, taken from the
+# harness, not copied.
+sed -n "s/^splat='\(.*\)'\$/\1/p" "$PINKIT_ROOT/tests/harness/splat.sh" > "$root/splat.ere"
+[ -s "$root/splat.ere" ] || die "tests/harness/splat.sh has no splat='...' line any more: update tests/lava/job.sh"
 sed -n 's/^ere: //p' "$PINKIT_ROOT/tests/harness/console-allow.txt" > "$root/splat-allow.ere"
 chmod 755 "$root/init" "$root/pinkit-lava.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$dir/ramdisk.cpio.gz"

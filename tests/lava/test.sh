@@ -156,8 +156,9 @@ ok 1 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read
 # first-diff: offset=0
 not ok 2 uffd-wp/anon-4k/pinned-rw/interleaved
 ok 3 odp/anon-4k/odp-rc # SKIP device has no ODP caps
+1 passed, 1 failed, 1 skipped
 EOF
-printf 'KTAP version 1\n1..1\nok 1 clear-refs/procmem-example/x\n' > "$fake/plugin.ktap"
+printf 'KTAP version 1\n1..1\nok 1 clear-refs/procmem-example/x\n1 passed, 0 failed, 0 skipped\n' > "$fake/plugin.ktap"
 cat > "$fake/control.ktap" <<'EOF'
 KTAP version 1
 1..4
@@ -168,6 +169,7 @@ not ok 2 mprotect-ro-rw/anon-4k/pinned-rw/x
 # first-diff: offset=16
 not ok 3 uffd-wp/anon-4k/pinned-rw/interleaved
 ok 4 fork-parent-writes/anon-4k/pinned-rw/x
+1 passed, 3 failed, 0 skipped
 EOF
 
 # guest_cases [MAIN-KTAP] - run guest.sh as the guest would (busybox sh,
@@ -189,14 +191,23 @@ guest_cases()
 # by tests/harness/verdict.sh: "NAME RESULT", sorted.
 verdict_cases()
 {
-	local r=$work/run/results
-	rm -rf "$work/run" && mkdir -p "$r/plugin" "$r/control" "$r/kselftest"
+	local r=$work/run/results d
+	rm -rf "$work/run" && mkdir -p "$r/plugin" "$r/control" "$r/kselftest" "$work/skips"
 	cp "$fake/main.ktap.use" "$r/ktap" && echo 1 > "$r/rc"
 	cp "$fake/plugin.ktap" "$r/plugin/ktap" && echo 0 > "$r/plugin/rc"
 	cp "$fake/control.ktap" "$r/control/ktap" && echo 1 > "$r/control/rc"
+	# what the guest's init.sh and run.sh write beside a pass: the cases
+	# it must report (here: those it did), the kernel, the selftests packed
+	for d in "$r" "$r/plugin" "$r/control"; do
+		ktap_records "$d/ktap" | cut -f2 > "$d/expected"
+	done
+	echo 7.3.4 > "$r/kernel"
 	"$fake/kst/pin_tracking" > "$r/kselftest/pin_tracking.ktap"
+	echo 1 > "$r/kselftest/pin_tracking.rc"
+	echo pin_tracking > "$work/run/kselftests"
+	printf 'why: the fixture has no ODP device\nodp/*\tdevice has no ODP caps\n' > "$work/skips/kit-7.3"
 	"$fake/bin/dmesg" > "$work/run/console.txt"
-	CONTROL=legacy_cow tests/harness/verdict.sh "$work/run" fake >/dev/null 2>&1
+	SKIPS_DIR=$work/skips CONTROL=legacy_cow tests/harness/verdict.sh "$work/run" fake >/dev/null 2>&1
 	ktap_results "$work/run/ktap"
 }
 
