@@ -597,10 +597,10 @@ static void pl_check_kept(struct pk_tc *t, const struct pin_life *pl,
 		if (!in[i] && !lost++)
 			first = i;
 	}
-	pk_diag(t->r, "pin ended: %zu of %zu pages the %s wrote while pinned read %s",
+	pk_diag(t->r, "pin ended: %zu of %zu pages written while pinned (%s) read %s",
 		want - lost, want, t->kd.write_name, pl->state);
 	if (lost)
-		pk_fail(t->r, "page %zu (offset 0x%zx) was written by the device while pinned, after %s, but reads not %s once the pin ended (%s undone); %zu of %zu device-written pages lost",
+		pk_fail(t->r, "page %zu (offset 0x%zx) was written by the device while pinned, after %s, but reads not %s once the %s pin ended; %zu of %zu device-written pages lost",
 			first, first * t->page, pl->reset_name, pl->state,
 			t->kd.ops->name, lost, want);
 }
