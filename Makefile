@@ -20,7 +20,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test
+.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -31,7 +31,12 @@ help:
 	@echo "make rdma-core  rdma-core's own tests (pyverbs) on rxe0 in that guest"
 	@echo "make soak     CPU writers + device traffic + disturbances at once (SECONDS=60), then its legacy_cow control"
 	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
+	@echo "make watch    does every series apply to the newest Debian source of its kernel (no build)"
+	@echo "make rebase   rebase KVER's series onto the Debian source in the cache (git am)"
+	@echo "make kcidb    the KCIDB v5.3 document of the last make run, validated (not sent)"
+	@echo "make lava     a LAVA job definition for KVER's kit kernel and initramfs"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
+	@echo "make audit-test / audit-tree  the audit's own tests / the whole 7.3 tree against drivers/audit/expected-7.3.4.tsv"
 	@echo "options: KVER=7.3|6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
 # The Debian packages every step below needs; installed when missing.
@@ -112,6 +117,45 @@ plain: initramfs
 each-patch:
 	@kernel/scripts/each.sh
 
+# Following Debian's kernels (HACKING.md): make watch checks, without
+# building, that every series applies to the newest linux-source Debian
+# offers for its KVER (KVER= on the command line: one version; PATCHDIRS=
+# other series) and
+# names newer kernels; make rebase KVER=x rebases KVER's series onto the
+# source in the cache with git am and writes the patches anew.
+watch:
+	@KVER='$(if $(filter command line,$(origin KVER)),$(KVER))' kernel/scripts/watch.sh
+
+rebase:
+	@kernel/scripts/rebase.sh
+
+# make kcidb: the KCIDB v5.3 document of the last make run of the same
+# KVER/DEBUG/PATCHES (out/run-<name>/kcidb.json), validated against the
+# schema in tests/kcidb/; prints the kci-dev / curl line, sends nothing.
+kcidb:
+	@tests/kcidb/kcidb.sh $(OUT)/run-$(RUNNAME)
+
+# make kcidb-test: the KCIDB writer and validator on crafted runs (no boot).
+kcidb-test:
+	@tests/kcidb/test.sh
+
+# make lava: the LAVA job definition for KVER's kit kernel and the
+# initramfs, with its artifacts, in out/lava-<name>/ (tests/lava/);
+# KERNEL=bzImage uses an image already built, LAVA_URL where a lab serves
+# the artifacts, ARGS as for make run.
+lava: initramfs
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	tests/lava/job.sh $(RUNNAME) "$$k" $(INITRD) $(ARGS)
+
+# make lava-local: boot the job's guest (make lava first) as LAVA would
+# drive it, without LAVA, and compare its cases with make run's.
+lava-local: deps
+	@tests/lava/local.sh $(RUNNAME)
+
+# make lava-test: the job generator and the guest's reporting, host only.
+lava-test: initramfs
+	@tests/lava/test.sh
+
 unit: deps
 	@$(MAKE) -s -C tests/unit check
 
@@ -158,13 +202,21 @@ compare: userspace
 # driver's source (DIR=dir-or-file) or, by default, of the pristine Debian
 # source of KVER, and how they get pages; audit.sh exits 1 if one keeps
 # FOLL_GET references (make then exits 2, as for any failed recipe).
-# AUDIT_ARGS passes options (--only PATH, --text, ...).
+# AUDIT_ARGS passes options (--only PATH, --engine text, --format tsv, ...).
 audit:
 	@scripts/deps.sh audit
 	@DIR="$(DIR)" AUDIT_ARGS="$(AUDIT_ARGS)" drivers/audit/audit.sh
 
-# make audit-test: the audit on its fixtures, on radeon pristine/patched and
-# on KVM; last line "N passed, N failed, N skipped".
+# make audit-test: the audit on its fixtures, on radeon pristine/patched,
+# its exit status and the ground-truth comparison on crafted rows (under a
+# minute); last line "N passed, N failed, N skipped".
 audit-test:
 	@scripts/deps.sh audit
 	@drivers/audit/test.sh
+
+# make audit-tree: the audit on the whole pristine 7.3 tree against
+# drivers/audit/expected-7.3.4.tsv row for row, DIR=arch/powerpc/kvm, and
+# KVM on 6.12 (minutes); a tree that is not there is a SKIP.
+audit-tree:
+	@scripts/deps.sh audit
+	@drivers/audit/tree-test.sh

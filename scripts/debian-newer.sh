@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # debian-newer.sh SUITE search REGEX      - package names in SUITE matching REGEX
 # debian-newer.sh SUITE download DIR PKG... - download PKGs of SUITE into DIR
+# debian-newer.sh SUITE version PKG        - the newest version of PKG in SUITE
+# debian-newer.sh SUITE date               - the date of SUITE's Release file
 #
 # Packages from a Debian suite newer than the system's (trixie-backports
 # for Linux 7.3), fetched through a sources list and apt state private to
@@ -10,23 +12,29 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 2 ] || die "usage: debian-newer.sh SUITE search REGEX | SUITE download DIR PKG..."
+[ $# -ge 2 ] || die "usage: debian-newer.sh SUITE search REGEX | SUITE download DIR PKG... | SUITE version PKG | SUITE date"
 suite=$1 cmd=$2
 shift 2
 state=$PINKIT_CACHE/apt/$suite
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
-# system_mirror - the URI of the system's Debian archive (not -security),
-# from one-line or deb822 sources; deb.debian.org when none is found.
+# system_mirror [security] - the URI of the system's Debian archive (or,
+# with "security", of its security archive), from one-line or deb822
+# sources; deb.debian.org when none is found.
 system_mirror()
 {
-	local uri
+	local uri sec=${1:-}
 	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) {
-			if ($i !~ /security/) { print $i; exit } } }')
+		awk -v sec="$sec" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) {
+			if (($i ~ /security/) == (sec != "")) { print $i; exit } } }')
 	[ -n "$uri" ] || uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }')
-	echo "${uri:-http://deb.debian.org/debian}"
+		awk -v sec="$sec" '/^URIs:/ { for (i = 2; i <= NF; i++)
+			if (($i ~ /security/) == (sec != "")) { print $i; exit } }')
+	if [ -n "$sec" ]; then
+		echo "${uri:-http://deb.debian.org/debian-security}"
+	else
+		echo "${uri:-http://deb.debian.org/debian}"
+	fi
 }
 
 apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=/nonexistent"
@@ -34,8 +42,14 @@ apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourcePart
 	-o "Dir::Cache=$state/cache" -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1")
 
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+# One reader or writer of this suite's state at a time.
+exec 8>"$state/lock"
+flock 8
 [ -f "$keyring" ] || "$PINKIT_ROOT/scripts/deps.sh" keyring
-mirror=$(system_mirror)
+case $suite in
+*-security)	mirror=$(system_mirror security) ;;
+*)		mirror=$(system_mirror) ;;
+esac
 printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$mirror" "$suite" \
 	> "$state/sources.list.new"
 cmp -s "$state/sources.list.new" "$state/sources.list" ||
@@ -44,7 +58,9 @@ rm -f "$state/sources.list.new"
 : > "$state/status"
 if [ -z "$(find "$state/updated" -mmin -600 2>/dev/null)" ]; then
 	step_begin "reading the package lists of Debian $suite ($mirror)"
-	apt-get "${apt_opts[@]}" -qq update >"$state/update.log" 2>&1 ||
+	# --error-on=any: a list that could not be fetched is an error, not
+	# a warning beside an old list.
+	apt-get "${apt_opts[@]}" -qq --error-on=any update >"$state/update.log" 2>&1 ||
 		die "apt-get update of Debian $suite failed (see $state/update.log);" \
 			"check that $mirror is reachable"
 	touch "$state/updated"
@@ -52,6 +68,13 @@ if [ -z "$(find "$state/updated" -mmin -600 2>/dev/null)" ]; then
 fi
 
 case $cmd in
+version)
+	# The newest version of package $1 in SUITE, nothing when it has none.
+	apt-cache "${apt_opts[@]}" show "$1" 2>/dev/null | sed -n 's/^Version: //p' |
+		sort -V | tail -n1 ;;
+date)
+	# The date of SUITE's Release file: how fresh the lists are.
+	sed -n 's/^Date: //p' "$state"/lists/*_InRelease 2>/dev/null | head -n1 ;;
 search)
 	apt-cache "${apt_opts[@]}" search --names-only "$1" | awk '{ print $1 }' | sort -V ;;
 download)

@@ -6,7 +6,9 @@
 # Groups: build (userspace + unit tests), kernel (kernel build), vm (guest
 # and QEMU), src-6.12 / src-6.1 (Debian kernel source of the system's
 # suite; 7.3 comes through debian-newer.sh), keyring, audit, bench,
-# rdma-core (rdma-core's own tests: python3-pyverbs), sparse.
+# rdma-core (rdma-core's own tests: python3-pyverbs), sparse, kcidb
+# (KCIDB documents: python3-jsonschema, python3-rfc3987 for its uri
+# format), lava (LAVA job files: python3-yaml, lava-common's job schema).
 # `deps.sh --update` only refreshes apt's package lists.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +27,8 @@ pkgs_for()
 	bench)	echo perftest ;;
 	rdma-core) echo python3-pyverbs ;;
 	sparse)	echo sparse ;;
+	kcidb)	echo python3 python3-jsonschema python3-rfc3987 ;;
+	lava)	echo python3 python3-yaml lava-common ;;
 	*)	die "deps.sh: unknown group '$1'" ;;
 	esac
 }

@@ -102,19 +102,63 @@ pristine_source()
 			"is installed; reinstall it: apt-get install --reinstall linux-source-$ver"
 	else
 		tarball=$PINKIT_CACHE/debs/linux-source-$ver/usr/src/linux-source-$ver.tar.xz
-		[ -f "$tarball" ] || fetch_newer_source "$ver" "$suite"
+		# The kit keeps this package itself: follow the suite when it
+		# moves on (its lists are read at most every ten hours).
+		if [ -f "$tarball" ]; then
+			local offered had
+			had=$(package_version "$tarball")
+			if ! offered=$("$PINKIT_ROOT/scripts/debian-newer.sh" "$suite" version \
+					"linux-source-$ver" 2>/dev/null); then
+				note "could not read Debian $suite's lists: building on the cached linux-source-$ver $had"
+			elif [ -n "$offered" ] && [ "$offered" != "$had" ]; then
+				note "Debian $suite now ships linux-source-$ver $offered (the cache has $had): fetching it"
+				rm -f "$tarball"
+			fi
+		fi
+		if [ ! -f "$tarball" ]; then
+			fetch_newer_source "$ver" "$suite"
+		fi
 	fi
 	src=$PINKIT_CACHE/src/linux-source-$ver
-	if [ ! -f "$src/.pinkit-unpacked" ] || [ "$tarball" -nt "$src/.pinkit-unpacked" ]; then
+	# Unpacked again when the package changed: judged by its version (apt
+	# keeps the tarball's mtime, the package's build date).
+	if [ ! -f "$src/.pinkit-unpacked" ] ||
+	   [ "$(package_version "$tarball")" != "$(source_version "$src")" ]; then
 		step_begin "unpacking $tarball into $src"
 		rm -rf "$src" "$src.tmp"
 		mkdir -p "$src.tmp"
 		tar -xJf "$tarball" -C "$src.tmp" --strip-components=1
+		package_version "$tarball" > "$src.tmp/.pinkit-debian-version"
 		mv "$src.tmp" "$src"
 		touch "$src/.pinkit-unpacked"
 		step_end
 	fi
 	echo "$src"
+}
+
+# package_version TARBALL - the Debian version of the linux-source package
+# that installed TARBALL (.../usr/src/linux-source-VER.tar.xz), read from
+# the package's changelog beside it ("unknown" when there is none).
+package_version()
+{
+	local root=${1%/usr/src/*} name
+	name=$(basename "$1" .tar.xz)
+	zcat "$root/usr/share/doc/$name/changelog.Debian.gz" 2>/dev/null |
+		sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' | grep . || echo unknown
+}
+
+# source_version SRC - the Debian version a pristine source tree came from
+# (pristine_source records it), or nothing for a tree of the user's (KSRC).
+source_version()
+{
+	cat "$1/.pinkit-debian-version" 2>/dev/null || true
+}
+
+# series_made_for DIR - the Debian source version the series in DIR was
+# made and tested on: its series file's "# debian-source: VERSION" line.
+series_made_for()
+{
+	sed -n 's/^# debian-source:[[:space:]]*//p' "$1/series" 2>/dev/null | head -n1
 }
 
 # fetch_newer_source VER SUITE - download linux-source-VER from SUITE and
@@ -129,10 +173,13 @@ fetch_newer_source()
 		die "Debian $suite no longer carries linux-source-$ver; use a newer KVER" \
 			"(pinkit supports: $SUPPORTED_KVERS) or KSRC=/path/to/a/linux-$ver tree"
 	step_begin "downloading linux-source-$ver from Debian $suite"
-	rm -rf "$dir"
-	"$newer" "$suite" download "$dir/deb" "linux-source-$ver"
-	dpkg-deb -x "$dir"/deb/*.deb "$dir"
-	rm -rf "$dir/deb"
+	# Into a new directory, swapped in only once the package is unpacked.
+	rm -rf "$dir.new"
+	"$newer" "$suite" download "$dir.new/deb" "linux-source-$ver" || exit 1
+	dpkg-deb -x "$dir.new"/deb/*.deb "$dir.new" ||
+		die "could not unpack $(ls "$dir.new"/deb/*.deb) (downloaded from Debian $suite)"
+	rm -rf "$dir.new/deb" "$dir"
+	mv "$dir.new" "$dir"
 	step_end
 }
 
@@ -146,6 +193,14 @@ wait_timeout()
 		sleep 0.2
 	done
 	! kill -0 "$1" 2>/dev/null
+}
+
+# files_of PATCH... - the source files a patch series creates or changes.
+files_of()
+{
+	[ $# -eq 0 ] && return 0
+	sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sed 's/[[:space:]].*//' |
+		grep -v '^/dev/null$' | sort -u
 }
 
 # hash_files FILE... - one sha256 over the names and contents of FILEs.

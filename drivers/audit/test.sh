@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # test.sh - what `make audit-test` runs: the audit on its fixtures (one small
 # C file per verdict, each stating what it expects in "expect:" and "exit:"
-# lines), in Coccinelle and in text mode; on radeon from the pristine Debian
-# 7.3, 6.12 and 6.1 sources (must be flagged) and with drivers/patches/<ver>
-# applied (must be clean); on the whole 6.12 tree for KVM (fault path dropped, nested VMX
-# maps held); on Debian's 7.3 tree (the rows issue 10 lists, exit status of
-# audit.sh and make audit).  Prints one "ok"/"not ok" line per case and ends with
-# "N passed, N failed, N skipped"; exit status non-zero on any failure.
+# lines) with both rule engines (Coccinelle, text); on radeon from the
+# pristine Debian 7.3, 6.12 and 6.1 sources (must be flagged) and with
+# drivers/patches/<ver> applied (must be clean); the exit status of audit.sh
+# and make audit; and tsv-compare, the ground-truth comparison of `make
+# audit-tree`, on crafted rows (a removed or changed row must fail).  The
+# whole-tree comparisons are tree-test.sh (`make audit-tree`).  Prints one
+# "ok"/"not ok" line per case and ends with "N passed, N failed, N skipped";
+# exit status non-zero on any failure.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,17 +17,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pinkit-audit-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0 skip=0 n=0
 
-ok()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok()
-{
-	local a
-	n=$((n + 1)) fail=$((fail + 1))
-	echo "not ok $n $1"
-	shift
-	for a in "$@"; do
-		printf '%s\n' "$a" | sed 's/^/# /'
-	done
-}
+. "$here/tap.sh"
 
 # result NAME WHY [DETAIL...] - ok when WHY is empty, else not ok with WHY
 # and the details.
@@ -37,7 +29,6 @@ result()
 		nok "$@"
 	fi
 }
-skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 
 # check JSON RULE... - python checks on an audit JSON file; prints the
 # failed rules, exit status 1 if any.  Rules:
@@ -45,6 +36,7 @@ skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 #   norow VERDICT [FILE-PREFIX]                no row with that verdict there
 #   only-held FUNCTION...                      held-foll-get rows are exactly
 #                                              in these functions
+#   rows N                                     exactly N rows
 check()
 {
 	python3 - "$@" <<'EOF'
@@ -72,6 +64,10 @@ while i < len(args):
         for x in hit:
             bad.append('unexpected %s row: %s:%s %s(): %s' % (
                 r[1], x['file'], x['line'], x['function'], x['why']))
+    elif r[0] == 'rows':
+        if len(rows) != int(r[1]):
+            bad.append('%d rows, expected %s (one per acquisition site)' %
+                       (len(rows), r[1]))
     elif r[0] == 'only-held':
         want = set(r[1:])
         got = {x['function'] for x in rows if x['verdict'] == 'held-foll-get'}
@@ -97,13 +93,15 @@ fixture_case()
 {
 	local f=$1 mode=$2 base want rc rules=() why v h fn
 	base=$(basename "$f" .c)
-	want=$(sed -n 's/^ \* exit: *\([0-9]*\).*/\1/p' "$f")
 	while read -r v h fn; do
 		rules+=("row $v $h ${fn:--}")
 	done < <(sed -n 's/^ \* expect: *//p' "$f")
 	rules+=("only-held $(sed -n 's/^ \* expect: *held-foll-get held \([A-Za-z_0-9]*\).*/\1/p' "$f" | tr '\n' ' ')")
+	want=$(sed -n 's/^ \* rows: *\([0-9]*\).*/\1/p' "$f")
+	[ -n "$want" ] && rules+=("rows $want")
+	want=$(sed -n 's/^ \* exit: *\([0-9]*\).*/\1/p' "$f")
 	local opt=()
-	[ "$mode" = text ] && opt=(--text)
+	[ "$mode" = text ] && opt=(--engine text)
 	run_audit "$base-$mode" "$work/$base-$mode.json" --dir "$f" "${opt[@]}"
 	rc=$?
 	why=$(check "$work/$base-$mode.json" "${rules[@]}" 2>&1)
@@ -212,90 +210,60 @@ for ver in 7.3 6.12 6.1; do
 		"$(sed 's/^/  /' "$work/radeon-$ver-patched.out")"
 done
 
-# --- KVM on the whole 6.12 tree -------------------------------------------
-if [ -z "$src612" ]; then
-	skp "kvm-6.12/fault-path-dropped" "no unpacked Debian linux-source-6.12"
-	skp "kvm-6.12/nested-vmx-map-held" "no unpacked Debian linux-source-6.12"
-elif ! command -v spatch >/dev/null; then
-	skp "kvm-6.12/fault-path-dropped" "spatch not installed"
-	skp "kvm-6.12/nested-vmx-map-held" "spatch not installed"
-else
-	run_audit kvm "$work/kvm.json" --ksrc "$src612" --only virt/kvm
-	rc=$?
-	why=$(check "$work/kvm.json" \
-		"row dropped-foll-get dropped __kvm_faultin_pfn arch/x86/kvm/mmu/mmu.c" \
-		"row dropped-foll-get dropped direct_pte_prefetch_many arch/x86/kvm/mmu/mmu.c" \
-		"row dropped-foll-get dropped hva_to_pfn_retry virt/kvm/pfncache.c" \
-		"norow held-foll-get arch/x86/kvm/mmu/")
-	result "kvm-6.12/fault-path-dropped" "$why"
-	why=$(check "$work/kvm.json" \
-		"row held-foll-get held nested_get_vmcs12_pages arch/x86/kvm/vmx/nested.c")
-	[ $rc = 1 ] || why="exit status $rc, expected 1${why:+; $why}"
-	result "kvm-6.12/nested-vmx-map-held" "$why"
-fi
+# --- exit status of audit.sh and make audit ------------------------------
+why=
+# make audit: make turns the script's 1 into its own 2 (documented)
+make -s -C "$PINKIT_ROOT" audit DIR="$here/fixtures/held_get.c" \
+	OUT="$work/out" > "$work/make-audit.out" 2>&1
+rc=$?
+[ $rc = 2 ] || why="make audit on a held fixture exited $rc, expected 2"
+DIR="$here/fixtures/held_get.c" OUT="$work/out" "$here/audit.sh" \
+	> "$work/audit-sh.out" 2>&1
+rc=$?
+[ $rc = 1 ] || why="${why:+$why; }audit.sh on a held fixture exited $rc, expected 1"
+result "exit-status" "$why" "$(cat "$work/make-audit.out" "$work/audit-sh.out")"
 
-# --- the whole 7.3 tree (Debian's linux-source-7.3) ------------------------
-# The rows issue 10 found wrong there: FOLL_GET fault path beside the
-# FOLL_PIN rows, s390 vsie and ppc xive held through kvm_resolve_pfn()'s
-# store, guest_memfd released, the hmm_range_fault_unlocked_timeout()
-# users reported as hmm ($src73: see the radeon section).
-t73=(kvm-fault-path-get-rows s390-vsie-held ppc-xive-held guest-memfd-dropped
-     hmm-timeout-users exit-status)
-if [ -z "$src73" ]; then
-	for c in "${t73[@]}"; do
-		skp "7.3/$c" "no Debian linux-source-7.3 ($(tail -n1 "$work/pristine73.err"))"
-	done
-elif ! command -v spatch >/dev/null; then
-	for c in "${t73[@]}"; do
-		skp "7.3/$c" "spatch not installed"
-	done
-else
-	t0=$SECONDS
-	run_audit tree73 "$work/t73.json" --ksrc "$src73" --only virt/kvm \
-		--only drivers/gpu/drm/nouveau --only drivers/infiniband/core \
-		--only drivers/gpu/drm/drm_gpusvm.c --only drivers/accel/amdxdna \
-		--only drivers/hv --only drivers/gpu/drm/radeon
-	rc=$?
-	echo "# 7.3 tree audited in $((SECONDS - t0)) s"
-	why=$(check "$work/t73.json" \
-		"row dropped-foll-get dropped __kvm_mmu_faultin_pfn arch/x86/kvm/mmu/mmu.c" \
-		"row dropped-foll-get dropped hva_to_pfn_retry virt/kvm/pfncache.c" \
-		"row foll-pin held __kvm_vcpu_map virt/kvm/kvm_main.c" \
-		"norow held-foll-get virt/kvm/kvm_main.c" \
-		"norow held-foll-get arch/x86/kvm/")
-	result "7.3/kvm-fault-path-get-rows" "$why"
-	why=$(check "$work/t73.json" \
-		"row held-foll-get held pin_scb arch/s390/kvm/s390/vsie.c" \
-		"row held-foll-get held pin_blocks arch/s390/kvm/s390/vsie.c")
-	result "7.3/s390-vsie-held" "$why"
-	why=$(check "$work/t73.json" \
-		"row held-foll-get held kvmppc_xive_native_set_queue_config arch/powerpc/kvm/book3s_xive_native.c")
-	result "7.3/ppc-xive-held" "$why"
-	why=$(check "$work/t73.json" \
-		"row dropped-foll-get dropped kvm_gmem_populate virt/kvm/guest_memfd.c" \
-		"norow held-foll-get virt/kvm/guest_memfd.c")
-	result "7.3/guest-memfd-dropped" "$why"
-	why=$(check "$work/t73.json" \
-		"row hmm no-ref nouveau_range_fault drivers/gpu/drm/nouveau/nouveau_svm.c" \
-		"row hmm no-ref ib_umem_odp_map_dma_and_lock drivers/infiniband/core/umem_odp.c" \
-		"row hmm no-ref drm_gpusvm_get_pages drivers/gpu/drm/drm_gpusvm.c" \
-		"row hmm no-ref aie2_populate_range drivers/accel/amdxdna/aie2_ctx.c" \
-		"row hmm no-ref mshv_region_range_fault drivers/hv/mshv_regions.c")
-	result "7.3/hmm-timeout-users" "$why"
-	why=$(check "$work/t73.json" \
-		"row held-foll-get held radeon_ttm_tt_pin_userptr drivers/gpu/drm/radeon/radeon_ttm.c")
-	[ $rc = 1 ] || why="pinkit-audit exit status $rc, expected 1${why:+; $why}"
-	# make audit: make turns the script's 1 into its own 2 (documented)
-	make -s -C "$PINKIT_ROOT" audit DIR="$here/fixtures/held_get.c" \
-		OUT="$work/out" > "$work/make-audit.out" 2>&1
-	rc=$?
-	[ $rc = 2 ] || why="${why:+$why; }make audit on a held fixture exited $rc, expected 2"
-	DIR="$here/fixtures/held_get.c" OUT="$work/out" "$here/audit.sh" \
-		> "$work/audit-sh.out" 2>&1
-	rc=$?
-	[ $rc = 1 ] || why="${why:+$why; }audit.sh on a held fixture exited $rc, expected 1"
-	result "7.3/exit-status" "$why"
-fi
+# --- the ground-truth comparison can fail ----------------------------------
+# tsv-compare on expected-7.3.4.tsv itself (what `make audit-tree` compares
+# the 7.3 tree's rows against): agreeing rows pass; one expected row
+# removed, one verdict changed, or a malformed row must fail, naming it.
+gt=$here/expected-7.3.4.tsv
+grep -v '^#' "$gt" | grep . | cut -f1-4 > "$work/gt-actual.tsv"
+"$here/tsv-compare" "$gt" "$work/gt-actual.tsv" > "$work/cmp-same.out" 2>&1
+rc=$?
+result "ground-truth-compare/agree" \
+	"$([ $rc = 0 ] || echo "exit status $rc on identical rows, expected 0")" \
+	"$(cat "$work/cmp-same.out")"
+
+row=$(grep -m1 'vsie.c:[0-9]*	held-foll-get' "$gt" | cut -f1-4)
+grep -vF "$row" "$gt" > "$work/gt-minus-one.tsv"
+"$here/tsv-compare" "$work/gt-minus-one.tsv" "$work/gt-actual.tsv" \
+	> "$work/cmp-minus.out" 2>&1
+rc=$?
+why=
+[ -n "$row" ] || why="no vsie held-foll-get row in $gt"
+[ $rc = 1 ] || why="${why:+$why; }exit status $rc with one expected row removed, expected 1"
+grep -qF "extra: $row" "$work/cmp-minus.out" ||
+	why="${why:+$why; }the removed row is not reported as extra"
+result "ground-truth-compare/row-removed-fails" "$why" "$(cat "$work/cmp-minus.out")"
+
+awk -F'\t' 'BEGIN { OFS = "\t" } /radeon_ttm.c/ { $3 = "dropped-foll-get"; $4 = "dropped" } { print }' \
+	"$work/gt-actual.tsv" > "$work/gt-changed.tsv"
+"$here/tsv-compare" "$gt" "$work/gt-changed.tsv" > "$work/cmp-changed.out" 2>&1
+rc=$?
+why=
+[ $rc = 1 ] || why="exit status $rc with radeon's verdict changed, expected 1"
+grep -q '^changed: .*radeon_ttm.c:[0-9]*: expected held-foll-get held, got dropped-foll-get dropped' \
+	"$work/cmp-changed.out" || why="${why:+$why; }the changed row is not reported"
+result "ground-truth-compare/row-changed-fails" "$why" "$(cat "$work/cmp-changed.out")"
+
+printf 'virt/kvm\tvirt/kvm/kvm_main.c\theld-foll-get\theld\n' > "$work/bad.tsv"
+"$here/tsv-compare" "$work/bad.tsv" "$work/gt-actual.tsv" > "$work/cmp-bad.out" 2>&1
+rc=$?
+why=
+[ $rc = 2 ] || why="exit status $rc on a row without a line number, expected 2"
+grep -q 'bad.tsv:1: want' "$work/cmp-bad.out" || why="${why:+$why; }no error naming bad.tsv:1"
+result "ground-truth-compare/malformed-rejected" "$why" "$(cat "$work/cmp-bad.out")"
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

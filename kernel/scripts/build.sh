@@ -52,9 +52,12 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export KBUILD_BUILD_USER=pinkit KBUILD_BUILD_HOST=pinkit
 export KBUILD_BUILD_TIMESTAMP='2026-01-01 00:00:00'
 jobs=${JOBS:-$(nproc)}
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$(date +%s.%N)
 step_begin "building bzImage for linux-$ver ($flavor) in $build with -j$jobs"
 ccache -z >/dev/null 2>&1 || true
-make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
+# Not make -s: the progress lines below count the build log's CC lines.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
 	>"$build/build.log" 2>&1 &
 pid=$!
 # A cold build takes minutes: say every 30 s how far it got.
@@ -76,6 +79,44 @@ note "ccache:${hits:- no statistics}"
 img=${OUT:-$PINKIT_ROOT/out}/bzImage-$(basename "$build")
 mkdir -p "$(dirname "$img")"
 cp "$build/arch/x86/boot/bzImage" "$img.tmp"
+# The record below describes the new image only: the old one goes first.
+rm -f "$img.info"
 mv "$img.tmp" "$img"
 "$(dirname "$0")/selftests.sh" "$tree" "$build" "$img"
+
+# What a KCIDB document says of this build (tests/kcidb/): the source and
+# its Debian version, the patches applied in order and their patchset hash
+# (sha256 over the newline-terminated sha256 of each patch, KCIDB's rule),
+# the configuration, the compiler and the duration of this build step.
+series=()
+while read -r d; do
+	[ -f "$d/series" ] || continue
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		series+=("$d/$p")
+	done < "$d/series"
+done < "$tree/.pinkit-series-dirs"
+if [ -n "${KSRC:-}" ]; then
+	src=$KSRC srcver=
+else
+	src=linux-source-$ver srcver=$(source_version "$PINKIT_CACHE/src/linux-source-$ver")
+fi
+{
+	echo "kver=$ver"
+	echo "flavor=$flavor"
+	echo "source=$src"
+	echo "source_version=$srcver"
+	echo "config=tinyconfig$(for f in "${frags[@]}"; do printf "+%s" "${f#"$PINKIT_ROOT"/}"; done)"
+	echo "compiler=$(gcc --version | head -n1)"
+	echo "start_time=$started"
+	echo "duration=$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+	echo "image_sha256=$(sha256sum "$img" | cut -c1-64)"
+	if [ ${#series[@]} -gt 0 ]; then
+		echo "patchset_hash=$(sha256sum "${series[@]}" | cut -c1-64 | sha256sum | cut -c1-64)"
+	else
+		echo "patchset_hash="
+	fi
+	for p in "${series[@]}"; do echo "patch=${p#"$PINKIT_ROOT"/}"; done
+} > "$img.info.tmp"
+mv "$img.info.tmp" "$img.info"
 echo "$img"

@@ -91,13 +91,39 @@ want=$( { echo "$pristine"; for d in "${dirs[@]}"; do echo "${d#"$PINKIT_ROOT"/}
 	sha256sum | cut -c1-16)
 [ ${#patches[@]} -gt 0 ] && want=$want-$(hash_files "${patches[@]}")
 
-# files_of PATCH... - the source files a patch series creates or changes.
-files_of()
-{
-	[ $# -eq 0 ] && return 0
-	sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sed 's/[[:space:]].*//' |
-		grep -v '^/dev/null$' | sort -u
-}
+# A series made on another Debian source than the one about to be patched
+# says so first, in one line per series.
+have=
+[ -n "${KSRC:-}" ] || have=$(source_version "$pristine")
+if [ -n "$have" ]; then
+	note "kernel source: linux-source-$ver $have (Debian)"
+else
+	note "kernel source: $pristine (linux-$ver)"
+fi
+if [ -n "$have" ]; then
+	for d in "${dirs[@]}"; do
+		made=$(series_made_for "$d")
+		[ -z "$made" ] || [ "$made" = "$have" ] ||
+			note "${d#"$PINKIT_ROOT"/}: series made for $made, Debian now ships $have"
+	done
+fi
+
+# A tree made from another version of the source is copied afresh: files
+# no series touches differ between the versions too.  (A tree from before
+# the version was recorded is judged by the kernel version in its top
+# Makefile, which no series touches.)
+if [ -f "$tree/.pinkit-touched" ] && [ -n "$have" ]; then
+	made=$(cat "$tree/.pinkit-source-version" 2>/dev/null || true)
+	if [ -z "$made" ] && cmp -s <(head -n 6 "$tree/Makefile") <(head -n 6 "$pristine/Makefile"); then
+		made=$have
+		echo "$have" > "$tree/.pinkit-source-version"
+	fi
+	if [ "$made" != "$have" ]; then
+		note "the patched tree was made from ${made:-another version of the source}:" \
+			"copying linux-source-$ver $have afresh"
+		rm -f "$tree/.pinkit-touched" "$tree/.pinkit-state"
+	fi
+fi
 
 # A KSRC tree that changed since it was copied is copied afresh.
 if [ -n "${KSRC:-}" ] && [ -f "$tree/.pinkit-touched" ] &&
@@ -159,10 +185,18 @@ if [ ${#patches[@]} -gt 0 ]; then
 		rel=${p#"$PINKIT_ROOT"/}
 		if ! out=$(cd "$tree" && patch -p1 -N --batch --dry-run < "$p" 2>&1); then
 			bad=$(echo "$out" | awk '/^(checking|patching) file/ { f = $3 }
-				/Hunk #|can.t find file|Reversed|malformed|Only garbage/ {
+				/Hunk #.*FAILED|can.t find file|Reversed|malformed|Only garbage/ {
 					sub(/\.$/, ""); print (f ? f : "?") ": " $0 }' |
 				head -n 8 | paste -sd ';' | sed 's/;/; /g')
 			printf '%s\n' "$out" | sed 's/^/  | /' >&2
+			made=$(series_made_for "$(dirname "$p")")
+			if [ -n "$have" ]; then
+				die "$rel does not apply to linux-source-$ver $have" \
+					"(the series was made for ${made:-an unrecorded version}):" \
+					"${bad:-see the patch output above}." \
+					"Rebase it: make rebase KVER=$ver (HACKING.md, \"Following Debian's" \
+					"kernels\"), or build with PATCHES=none"
+			fi
 			die "$rel does not apply to linux-$ver ($pristine):" \
 				"${bad:-see the patch output above}." \
 				"Rebase the patch onto this source, or build with PATCHES=none"
@@ -178,5 +212,6 @@ if [ -d "$tree/.pinkit-prev" ]; then
 	rm -rf "$tree/.pinkit-prev"
 fi
 printf '%s\n' "${dirs[@]}" > "$tree/.pinkit-series-dirs"
+echo "$have" > "$tree/.pinkit-source-version"
 echo "$want" > "$tree/.pinkit-state"
 echo "$tree"

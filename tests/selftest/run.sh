@@ -10,27 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0 pass=0 fail=0
 
-# expect ok|fail NAME REGEX CMD... - CMD must exit 0 (ok) or non-zero
-# (fail), and print REGEX either way.
-expect()
-{
-	local want=$1 name=$2 re=$3 rc got
-	shift 3
-	n=$((n + 1))
-	"$@" >"$work/out" 2>&1
-	rc=$?
-	got=fail
-	[ $rc = 0 ] && got=ok
-	if [ $got = "$want" ] && grep -Eq "$re" "$work/out"; then
-		pass=$((pass + 1))
-		echo "ok $n $name"
-	else
-		fail=$((fail + 1))
-		echo "# exit status $rc; wanted $want and /$re/; output:"
-		tail -n 15 "$work/out" | sed 's/^/#   /'
-		echo "not ok $n $name"
-	fi
-}
+. "$PINKIT_ROOT/tests/lib/expect.sh"
 
 # patch_series DIR FROM TO [FILE] - a one-patch series turning line FROM of
 # FILE (default mm/gup.c) into TO.
@@ -114,6 +94,48 @@ expect fail ksrc-not-a-tree 'is not a Linux kernel source tree' \
 expect fail patch-does-not-apply '0001-mm-gup-nothing.patch does not apply .*mm/gup.c' \
 	env KSRC="$fake" PATCHDIRS="$work/series" PINKIT_CACHE="$work/cache" kernel/scripts/tree.sh
 expect ok series-switch-starts-pristine 'tree switched cleanly' series_switch
+# Following Debian's kernels: a series that no longer applies is named with
+# its patch and hunk by the check that builds nothing (make watch's engine,
+# and make watch itself on a copy of the 6.12 fork series whose context no
+# longer matches Debian's source) ...
+expect fail applies-names-patch-and-hunk 'DOES NOT APPLY: 0001-mm-gup-nothing.patch:.*mm/gup.c: Hunk #1 FAILED' \
+	bash -c "kernel/scripts/applies.sh '$fake' '$work/series' | paste -sd ' '; exit \${PIPESTATUS[0]}"
+cp -r kernel/patches/6.12-fork "$work/stale-fork"
+sed -i 's/^ \(\t*\)folio_unlock(folio);$/ \1folio_unlock(folio_of_another_release);/' \
+	"$work"/stale-fork/0006-*.patch
+expect fail watch-names-stale-patch '6.12: .*stale-fork: DOES NOT APPLY: 0006-mm-let-fork-share.*Hunk #12 FAILED' \
+	bash -c "make -s watch KVER=6.12 PATCHDIRS='$work/stale-fork' 2>&1 | paste -sd ' '; exit \${PIPESTATUS[0]}"
+# make watch without KVER checks every supported kernel, not the default.
+watch_all()
+{
+	local v
+	make -s watch > "$work/watch.out" 2>&1 || { cat "$work/watch.out"; return 1; }
+	for v in $SUPPORTED_KVERS; do
+		grep -q "^$v: kernel/patches/$v: applies" "$work/watch.out" ||
+			{ echo "no line for $v"; return 1; }
+	done
+	echo "watch checked $SUPPORTED_KVERS"
+}
+expect ok watch-checks-every-kernel 'watch checked 7.3 6.12 6.1' watch_all
+# ... and a build on a Debian source other than the one a series was made
+# for says so before applying, and names both versions when it fails.
+stale_cache()
+{
+	local c=$work/cache-stale
+	"$PINKIT_ROOT/scripts/deps.sh" src-6.12 >/dev/null
+	mkdir -p "$c/src"
+	cp -a "$fake" "$c/src/linux-source-6.12"
+	echo '6.12.118-1~deb12u1' > "$c/src/linux-source-6.12/.pinkit-debian-version"
+	touch "$c/src/linux-source-6.12/.pinkit-unpacked"
+	mkdir -p "$work/made-for-117"
+	cp "$work/series"/* "$work/made-for-117/"
+	sed -i '1i # debian-source: 6.12.117-1~deb12u1' "$work/made-for-117/series"
+	KVER=6.12 PINKIT_CACHE=$c PATCHDIRS="$work/made-for-117" kernel/scripts/tree.sh 2>&1 |
+		grep -v '^  |' | paste -sd ' '
+	return "${PIPESTATUS[0]}"
+}
+expect fail build-names-both-versions 'made-for-117: series made for 6.12.117-1~deb12u1, Debian now ships 6.12.118-1~deb12u1 .*does not apply to linux-source-6.12 6.12.118-1~deb12u1 \(the series was made for 6.12.117-1~deb12u1\).*make rebase KVER=6.12' \
+	stale_cache
 expect ok ksrc-edit-is-picked-up 'edit reached the tree' ksrc_edit
 mkdir -p "$work/built"
 cp -a "$fake/." "$work/built/"

@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# test.sh - host-only self-test of make lava (no boot): the generated job
+# is YAML that LAVA's own job schema (Debian's lava-common) accepts, names
+# the kit's artifacts and QEMU shape and runs /pinkit-lava.sh; bad input
+# ends in a clear error; and the guest's step, run here under busybox sh
+# with a stand-in pinkit and lava-test-case, reports the cases and verdicts
+# that tests/harness/verdict.sh gives for the same outputs.  KTAP on
+# stdout, last line "N passed, N failed, N skipped".
+set -u
+. "$(dirname "$0")/../../scripts/lib.sh"
+cd "$PINKIT_ROOT" || exit 1
+"$PINKIT_ROOT/scripts/deps.sh" lava || exit 1
+. tests/harness/ktap.sh
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+n=0 pass=0 fail=0
+initrd=${INITRD:-$PINKIT_ROOT/out/initramfs-pinkit.gz}
+[ -f "$initrd" ] || die "$initrd is missing: make initramfs (make lava-test does)"
+
+. "$PINKIT_ROOT/tests/lib/expect.sh"
+
+# A kernel image stand-in and a selftests archive beside it.
+kernel=$work/bzImage-7.3-default
+head -c 4096 /dev/urandom > "$kernel"
+mkdir -p "$work/kst/kselftests"
+printf '#!/bin/sh\necho "1..0"\n' > "$work/kst/kselftests/pin_tracking"
+chmod 755 "$work/kst/kselftests/pin_tracking"
+(cd "$work/kst" && find . | cpio -o -H newc --quiet | gzip -1) > "$kernel.selftests.gz"
+
+# job_check DIR - the job in DIR against the artifacts and LAVA's schema.
+job_check()
+{
+	/usr/bin/python3 - "$1" "$kernel" <<'EOF'
+import filecmp, os, sys, yaml
+from lava_common.schemas import validate
+d, kernel = sys.argv[1], sys.argv[2]
+job = yaml.safe_load(open(os.path.join(d, 'job.yaml')))
+try:
+    validate(job, strict=True)
+except Exception as e:
+    sys.exit('pinkit: error: LAVA rejects %s/job.yaml: %s' % (d, e))
+print('LAVA job schema: valid')
+acts = [next(iter(a.items())) for a in job['actions']]
+assert [k for k, _ in acts] == ['deploy', 'boot', 'test'], acts
+dep, boot, test = (v for _, v in acts)
+assert job['device_type'] == 'qemu' and dep['to'] == 'tmpfs', (job['device_type'], dep['to'])
+imgs = dep['images']
+assert list(imgs) == ['kernel', 'ramdisk', 'results', 'swap'], list(imgs)
+for k, v in imgs.items():
+    assert v['url'].startswith('file://'), v['url']
+    p = v['url'][len('file://'):]
+    assert os.path.isfile(p), p
+    assert '{%s}' % k in v['image_arg'], v['image_arg']
+assert filecmp.cmp(imgs['kernel']['url'][7:], kernel, shallow=False)
+assert imgs['kernel']['image_arg'].startswith('-kernel {kernel} -append "console=ttyS0 ')
+assert imgs['ramdisk']['format'] == 'cpio.newc' and imgs['ramdisk']['overlays'] == {'lava': True}
+assert os.path.getsize(imgs['results']['url'][7:]) == 16 << 20
+assert os.path.getsize(imgs['swap']['url'][7:]) == 128 << 20
+assert 'if=virtio' in imgs['results']['image_arg'] and 'if=virtio' in imgs['swap']['image_arg']
+assert boot['method'] == 'qemu' and boot['media'] == 'tmpfs', boot
+print('prompt', boot['prompts'][0])
+ctx = job['context']
+print('memory', ctx['memory'], 'netdevice', ctx['netdevice'])
+for o in ctx['extra_options']:
+    print('option', o)
+defs = test['definitions']
+assert len(defs) == 1 and defs[0]['from'] == 'inline', defs
+print('step', ' | '.join(defs[0]['repository']['run']['steps']))
+EOF
+}
+
+# ramdisk_has DIR FILE... - the job's ramdisk holds each FILE.
+ramdisk_has()
+{
+	local d=$1 f
+	shift
+	mkdir -p "$work/rd" && rm -rf "$work/rd"/*
+	(cd "$work/rd" && gzip -dc "$d/ramdisk.cpio.gz" | cpio -idm --quiet) || return 1
+	for f in "$@"; do
+		[ -e "$work/rd/$f" ] || { echo "the ramdisk has no $f"; return 1; }
+	done
+	cmp "$work/rd/init" tests/lava/init.sh && cmp "$work/rd/pinkit-lava.sh" tests/lava/guest.sh &&
+		cmp "$work/rd/ktap.sh" tests/harness/ktap.sh && echo "ramdisk complete"
+}
+
+export OUT=$work/o
+expect ok writes-job 'o/lava-t/job.yaml$' tests/lava/job.sh t "$kernel" "$initrd"
+expect ok prints-lavacli-line '^lavacli -i IDENTITY jobs submit .*/lava-t/job.yaml$' \
+	tests/lava/job.sh t "$kernel" "$initrd"
+expect ok job-valid-for-lava 'LAVA job schema: valid' job_check "$OUT/lava-t"
+# The QEMU shape of tests/harness/boot.sh: each option must be there.
+for o in '-smp 2,sockets=2' '-object memory-backend-ram,id=m0,size=1G' \
+	'-object memory-backend-ram,id=m1,size=1G' '-numa node,nodeid=0,cpus=0,memdev=m0' \
+	'-numa node,nodeid=1,cpus=1,memdev=m1' '-no-reboot'; do
+	grep -qF -- "${o#* }" tests/harness/boot.sh || echo "# boot.sh no longer has ${o#* }"
+	expect ok "qemu-shape: $o" "^option $o\$" job_check "$OUT/lava-t"
+done
+expect ok memory-and-nic '^memory 2048 netdevice user$' job_check "$OUT/lava-t"
+expect ok prompt-is-the-guests "^prompt $(sed -n "s/^export PS1='\(.*\)'$/\1/p" tests/lava/init.sh)\$" \
+	job_check "$OUT/lava-t"
+expect ok test-action-runs-the-suite '^step /pinkit-lava.sh$' job_check "$OUT/lava-t"
+expect ok ramdisk-holds-kit-and-lava-pieces 'ramdisk complete' \
+	ramdisk_has "$OUT/lava-t" init pinkit-lava.sh ktap.sh setup.sh usr/bin/pinkit \
+	usr/bin/rdma kselftests/pin_tracking splat.ere splat-allow.ere
+expect ok writes-job-with-args 'o/lava-a/job.yaml$' \
+	tests/lava/job.sh a "$kernel" "$initrd" --filter 'odp-xfer/*|uffd-wp/*'
+expect ok args-quoted-for-the-guest-shell "^step /pinkit-lava.sh --filter 'odp-xfer/\*\|uffd-wp/\*'\$" \
+	job_check "$OUT/lava-a"
+
+# Bad input.
+expect fail missing-kernel 'the kernel image /nonexistent/bzImage does not exist: build it' \
+	tests/lava/job.sh t /nonexistent/bzImage "$initrd"
+expect fail missing-initramfs 'the initramfs /nonexistent/initrd.gz does not exist: make initramfs' \
+	tests/lava/job.sh t "$kernel" /nonexistent/initrd.gz
+expect fail bad-lava-url 'LAVA_URL=ftp://lab/x: give the http\(s\):// URL' \
+	env LAVA_URL=ftp://lab/x tests/lava/job.sh t "$kernel" "$initrd"
+mkdir -p "$work/bad"
+sed 's/^      name: pinkit$/      name: pin\/kit/' "$OUT/lava-t/job.yaml" > "$work/bad/job.yaml"
+expect fail lava-schema-rejects-bad-name "LAVA rejects .*\['definitions'\]\[0\]" \
+	job_check "$work/bad"
+
+# The guest's step on the host: a stand-in pinkit whose output depends on
+# the pass, a stand-in selftest, a stand-in lava-test-case that logs.
+fake=$work/fake
+mkdir -p "$fake/bin" "$fake/kst"
+ln -s /bin/busybox "$fake/bin/awk"
+cat > "$fake/bin/dmesg" <<'EOF'
+#!/bin/sh
+printf '[    0.100000] Linux version 7.3.4\n[    0.200000] RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable\n'
+[ -n "${SPLATLINE:-}" ] && printf '[    9.500000] %s\n[    9.500001] Modules linked in:\n' "$SPLATLINE"
+exit 0
+EOF
+chmod 755 "$fake/bin/dmesg"
+cat > "$fake/bin/lava-test-case" <<'EOF'
+#!/bin/sh
+[ "$2" = --result ] || { echo "lava-test-case: usage" >&2; exit 1; }
+echo "$1 $3" >> "$CASES"
+EOF
+cat > "$fake/pinkit" <<'EOF'
+#!/bin/sh
+case " $* " in
+*" --kind-plugin "*) cat "$FAKE/plugin.ktap"; exit 0 ;;
+esac
+if [ "$(cat "$SWITCH")" = 1 ]; then cat "$FAKE/control.ktap"; exit 1; fi
+cat "$FAKE/main.ktap.use"; exit 1
+EOF
+cat > "$fake/kst/pin_tracking" <<'EOF'
+#!/bin/sh
+printf 'TAP version 13\n1..2\nok 1 pagemap: anon-4k\n# PAGE_IS_WRITTEN lost\nnot ok 2 pagemap: anon-thp\n'
+EOF
+chmod 755 "$fake/bin/lava-test-case" "$fake/pinkit" "$fake/kst/pin_tracking"
+cat > "$fake/main.ktap" <<'EOF'
+KTAP version 1
+1..3
+ok 1 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read
+# first-diff: offset=0
+not ok 2 uffd-wp/anon-4k/pinned-rw/interleaved
+ok 3 odp/anon-4k/odp-rc # SKIP device has no ODP caps
+EOF
+printf 'KTAP version 1\n1..1\nok 1 clear-refs/procmem-example/x\n' > "$fake/plugin.ktap"
+cat > "$fake/control.ktap" <<'EOF'
+KTAP version 1
+1..4
+# first-diff: offset=8
+not ok 1 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read
+# completion error: remote access
+not ok 2 mprotect-ro-rw/anon-4k/pinned-rw/x
+# first-diff: offset=16
+not ok 3 uffd-wp/anon-4k/pinned-rw/interleaved
+ok 4 fork-parent-writes/anon-4k/pinned-rw/x
+EOF
+
+# guest_cases [MAIN-KTAP] - run guest.sh as the guest would (busybox sh,
+# busybox awk) and print "NAME RESULT" per lava-test-case, sorted.
+guest_cases()
+{
+	if [ $# = 1 ]; then cp "$1" "$fake/main.ktap.use"; else cp "$fake/main.ktap" "$fake/main.ktap.use"; fi
+	rm -f "$work/cases" && echo 0 > "$work/switch"
+	PATH=$fake/bin:$PATH CASES=$work/cases FAKE=$fake PINKIT=$fake/pinkit \
+		KTAP_SH=tests/harness/ktap.sh KSELFTESTS=$fake/kst SWITCH=$work/switch \
+		DMESG=$fake/bin/dmesg SETUP_FAILED=$work/no-such SPLAT=$work/rd/splat.ere SPLAT_ALLOW=$work/rd/splat-allow.ere \
+		WORK=$work/gw /bin/busybox sh tests/lava/guest.sh
+	echo "guest.sh exit status $?"
+	awk '{ print $1, ($2 == "fail" ? "FAIL" : $2) }' "$work/cases" | sort -k1,1 > "$work/lava.results"
+	cat "$work/lava.results"
+}
+
+# verdict_cases - the same outputs as a make run results directory, decided
+# by tests/harness/verdict.sh: "NAME RESULT", sorted.
+verdict_cases()
+{
+	local r=$work/run/results
+	rm -rf "$work/run" && mkdir -p "$r/plugin" "$r/control" "$r/kselftest"
+	cp "$fake/main.ktap.use" "$r/ktap" && echo 1 > "$r/rc"
+	cp "$fake/plugin.ktap" "$r/plugin/ktap" && echo 0 > "$r/plugin/rc"
+	cp "$fake/control.ktap" "$r/control/ktap" && echo 1 > "$r/control/rc"
+	"$fake/kst/pin_tracking" > "$r/kselftest/pin_tracking.ktap"
+	"$fake/bin/dmesg" > "$work/run/console.txt"
+	CONTROL=legacy_cow tests/harness/verdict.sh "$work/run" fake >/dev/null 2>&1
+	ktap_results "$work/run/ktap"
+}
+
+same_as_verdict()
+{
+	guest_cases "$@" > "$work/g.out"
+	verdict_cases > "$work/verdict.results"
+	cat "$work/g.out"
+	if diff "$work/verdict.results" "$work/lava.results" > "$work/diff"; then
+		echo "same cases and verdicts as verdict.sh: $(wc -l < "$work/lava.results")"
+	else
+		echo "verdict.sh (<) and LAVA (>) differ:"; cat "$work/diff"
+	fi
+}
+
+expect ok guest-reports-as-verdict 'same cases and verdicts as verdict.sh: 10$' same_as_verdict
+export SPLATLINE='WARNING: CPU: 1 PID: 42 at mm/gup.c:100 try_grab_folio+0x1/0x2'
+expect ok guest-splat-as-verdict 'same cases and verdicts as verdict.sh: 11$' same_as_verdict
+expect ok guest-splat-fails '^harness/kernel-splat FAIL$' guest_cases
+unset SPLATLINE
+expect ok guest-exit-status-on-failure 'guest.sh exit status 1' guest_cases
+expect ok guest-control-group-rule '^control/legacy_cow/mprotect-ro-rw FAIL$' guest_cases
+expect ok guest-kselftest-names '^kselftest/pin_tracking/pagemap/anon-thp FAIL$' guest_cases
+# A main pass cut short: fewer results than its plan is a failing case.
+printf 'KTAP version 1\n1..3\nok 1 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read\n' > "$work/short.ktap"
+expect ok guest-incomplete-pass-fails '^harness/main-pass-incomplete FAIL$' guest_cases "$work/short.ktap"
+
+# The driver of make lava-local (tests/lava/local.py) against a stand-in
+# QEMU: it must type the steps at the prompt and collect the signals.
+mkdir -p "$work/qbin"
+cat > "$work/qbin/qemu-system-x86_64" <<'EOF'
+#!/bin/bash
+echo "$*" > "$QARGS"
+[ -n "${NOPROMPT:-}" ] && { sleep 30; exit 0; }
+printf 'Run /init as init process\npinkit-lava# '
+read -r line
+echo "$line" > "$QLINE"
+echo '<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=clear-refs/a/b RESULT=pass>'
+echo '<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=control/legacy_cow/uffd-wp RESULT=fail>'
+echo 'PINKIT-LOCAL-STEPS-END rc=1'
+sleep 30
+EOF
+chmod 755 "$work/qbin/qemu-system-x86_64"
+printf 'x' > "$work/extra.gz"
+local_py()
+{
+	PATH=$work/qbin:$PATH QARGS=$work/qargs QLINE=$work/qline PROMPT_TIMEOUT=3 \
+		/usr/bin/python3 -B tests/lava/local.py "$OUT/lava-a/job.yaml" "$work/extra.gz" \
+		"$work/local.log" 20 && cat "$work/qline" "$work/qargs"
+}
+expect ok local-driver-collects-signals \
+	'^clear-refs/a/b pass$' local_py
+expect ok local-driver-types-steps "^/pinkit-lava.sh --filter 'odp-xfer/\*\|uffd-wp/\*' ; echo PINKIT-LOCAL-STEPS-END" local_py
+expect ok local-driver-qemu-shape '-m 2048 -net nic,model=virtio -net user -smp 2,sockets=2 .*-numa node,nodeid=1,cpus=1,memdev=m1 -no-reboot -kernel .*/lava-a/bzImage -append console=ttyS0 .*-initrd .*ramdisk-local.cpio.gz -drive file=.*/lava-a/results.img,format=raw,if=virtio -drive file=.*/lava-a/swap.img' local_py
+export work OUT
+expect fail local-driver-no-prompt 'never printed its prompt' env NOPROMPT=1 bash -c "$(declare -f local_py); local_py"
+
+echo "1..$n"
+echo "$pass passed, $fail failed, 0 skipped"
+[ $fail = 0 ]
