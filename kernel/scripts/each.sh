@@ -55,9 +55,12 @@ for p in "${all[@]}"; do
 	done
 	# A config.snippet line whose symbol no patch so far has added (and
 	# the pristine Kconfig lacks) waits for the patch that adds it.
+	# Every series directory of the group brings its own (<ver>-kit:
+	# the switches of kit-only patches).
 	for d in kernel drivers; do
-		f=$PINKIT_ROOT/$d/patches/$ver/config.snippet
-		[ -f "$f" ] && [ -f "$work/$d/series" ] || continue
+		[ -f "$work/$d/series" ] || continue
+		cat "$PINKIT_ROOT/$d/patches/$ver"/config.snippet \
+			"$PINKIT_ROOT/$d/patches/$ver"-*/config.snippet 2>/dev/null |
 		while IFS= read -r l; do
 			sym=$(echo "$l" | sed -n 's/^\(# \)\{0,1\}CONFIG_\([A-Za-z0-9_]*\).*/\2/p')
 			if [ -n "$sym" ] && ! grep -qsx "config $sym" "$kconfigs" &&
@@ -65,7 +68,7 @@ for p in "${all[@]}"; do
 				continue
 			fi
 			echo "$l"
-		done < "$f" > "$work/$d/config.snippet"
+		done > "$work/$d/config.snippet"
 	done
 	dirs=
 	for d in kernel drivers; do [ -f "$work/$d/series" ] && dirs="$dirs $work/$d"; done

@@ -33,8 +33,16 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/kselftests"
 for t in "${tests[@]}"; do
 	dir=$tree/tools/testing/selftests/$(dirname "$t")
+	# mm tests that use the helpers link them, as selftests/mm/Makefile does.
+	libs=()
+	if grep -q '^#include "vm_util.h"' "$dir/$(basename "$t").c"; then
+		for l in vm_util.c hugepage_settings.c thp_settings.c; do
+			[ -f "$dir/$l" ] && libs+=("$dir/$l")
+		done
+	fi
 	gcc -std=gnu11 -O2 -Wall -Werror -static -isystem "$build/usr/include" \
 		-I "$dir/.." -I "$dir" -o "$root/kselftests/$(basename "$t")" "$dir/$(basename "$t").c" \
+		"${libs[@]}" \
 		>"$build/selftest-$(basename "$t").log" 2>&1 ||
 		{ cat "$build/selftest-$(basename "$t").log" >&2; die "building selftest $t failed"; }
 done

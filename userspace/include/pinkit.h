@@ -254,6 +254,10 @@ enum pk_disturb {
 	PK_DIST_MUNMAP,		/* munmap the upper half under the MR */
 	PK_DIST_MUNMAP_REMAP,	/* ... and mmap MAP_FIXED new contents there */
 	PK_DIST_MADV_DONTNEED,
+	/* pinned, reset, device writes, the pin ends, read, reset again */
+	PK_DIST_PIN_ENDS_CLEAR_REFS,
+	PK_DIST_PIN_ENDS_PAGEMAP_SCAN,
+	PK_DIST_PIN_ENDS_UFFD_RWP,
 	PK_DIST_NR,
 };
 

@@ -476,6 +476,219 @@ static int uffd_rwp_begin(struct pk_tc *t)
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * The pin's whole life.  A checkpointer reads the tracking state after the
+ * device is done, when the pin has ended.  With the buffer pinned, reset
+ * the tracking state and let the device write every probe page; end the
+ * pin (deregister the MR, unregister the fixed buffer); then every page
+ * the device wrote must read soft-dirty / written / accessed.  A second
+ * reset, now that nothing pins the buffer, must leave every page of it
+ * clean: a page that stays dirty once the pin has ended is a sticky false
+ * positive.  Last, the same pages are pinned again and must be coherent.
+ */
+struct pin_life {
+	const char *state;	/* "soft-dirty": what a written page reads */
+	const char *reset_name;	/* "clear_refs 4" */
+	int (*first_reset)(struct pk_tc *t);	/* 0, 1 skipped, -1 */
+	int (*reset)(struct pk_tc *t);		/* 0 or -1 */
+	/* per page: 1 if it reads in the state; 0 or -1 */
+	int (*read)(struct pk_tc *t, uint8_t *in);
+};
+
+static int pl_soft_dirty_read(struct pk_tc *t, uint8_t *in)
+{
+	uint64_t *pm = calloc(t->npages, sizeof(*pm));
+	size_t i;
+
+	if (!pm || pk_pagemap_snapshot(t, pm)) {
+		pk_fail(t->r, "reading /proc/self/pagemap: %s",
+			pm ? strerror(errno) : "out of memory");
+		free(pm);
+		return -1;
+	}
+	for (i = 0; i < t->npages; i++)
+		in[i] = !!(pm[i] & PK_PM_SOFT_DIRTY);
+	free(pm);
+	return 0;
+}
+
+static int pl_clear_refs(struct pk_tc *t)
+{
+	return do_clear_refs(t) ? -1 : 0;
+}
+
+static int pl_scan_reset(struct pk_tc *t)
+{
+	if (pm_scan(t, true, PAGE_IS_WRITTEN, NULL)) {
+		pk_fail(t->r, "PAGEMAP_SCAN (write-protect): %s",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int pl_scan_read(struct pk_tc *t, uint64_t category, uint8_t *in)
+{
+	if (pm_scan(t, false, category, in)) {
+		pk_fail(t->r, "PAGEMAP_SCAN (read, categories 0x%" PRIx64 "): %s",
+			category, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int pl_written_read(struct pk_tc *t, uint8_t *in)
+{
+	return pl_scan_read(t, PAGE_IS_WRITTEN, in);
+}
+
+static int pl_accessed_read(struct pk_tc *t, uint8_t *in)
+{
+	return pl_scan_read(t, PAGE_IS_ACCESSED, in);
+}
+
+static int pl_rwprotect(struct pk_tc *t)
+{
+	struct uffdio_rwprotect rwp;
+
+	memset(&rwp, 0, sizeof(rwp));
+	rwp.range.start = (uintptr_t)t->b.addr;
+	rwp.range.len = t->b.len;
+	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
+	if (ioctl(t->uffd, UFFDIO_RWPROTECT, &rwp)) {
+		pk_fail(t->r, "UFFDIO_RWPROTECT: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int pl_rwp_first(struct pk_tc *t)
+{
+	int ret;
+
+	ret = uffd_setup(t, UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC,
+			 UFFDIO_REGISTER_MODE_RWP, "uffd-rwp access tracking");
+	return ret ? ret : pl_rwprotect(t);
+}
+
+static const struct pin_life pl_clear_refs_life = {
+	"soft-dirty", "clear_refs 4", do_clear_refs, pl_clear_refs,
+	pl_soft_dirty_read,
+};
+static const struct pin_life pl_pagemap_scan_life = {
+	"PAGE_IS_WRITTEN", "PAGEMAP_SCAN write-protect", pagemap_scan_begin,
+	pl_scan_reset, pl_written_read,
+};
+static const struct pin_life pl_uffd_rwp_life = {
+	"PAGE_IS_ACCESSED", "UFFDIO_RWPROTECT", pl_rwp_first, pl_rwprotect,
+	pl_accessed_read,
+};
+
+/* After the pin ended: every page the device wrote reads in the state. */
+static void pl_check_kept(struct pk_tc *t, const struct pin_life *pl,
+			  const uint8_t *in)
+{
+	size_t i, want = 0, lost = 0, first = 0;
+
+	for (i = 0; i < t->npages; i++) {
+		if (!t->dev_wrote[i])
+			continue;
+		want++;
+		if (!in[i] && !lost++)
+			first = i;
+	}
+	pk_diag(t->r, "pin ended: %zu of %zu pages written while pinned (%s) read %s",
+		want - lost, want, t->kd.write_name, pl->state);
+	if (lost)
+		pk_fail(t->r, "page %zu (offset 0x%zx) was written by the device while pinned, after %s, but reads not %s once the %s pin ended; %zu of %zu device-written pages lost",
+			first, first * t->page, pl->reset_name, pl->state,
+			t->kd.ops->name, lost, want);
+}
+
+/* After the second reset: no page of the buffer reads in the state. */
+static void pl_check_reset(struct pk_tc *t, const struct pin_life *pl,
+			   const uint8_t *in)
+{
+	size_t i, sticky = 0, first = 0;
+
+	for (i = 0; i < t->npages; i++)
+		if (in[i] && !sticky++)
+			first = i;
+	pk_diag(t->r, "second %s after the pin ended: %zu of %zu pages still read %s",
+		pl->reset_name, sticky, t->npages, pl->state);
+	if (sticky)
+		pk_fail(t->r, "page %zu (offset 0x%zx) still reads %s after a %s that found nothing pinned (a sticky false positive); %zu of %zu pages",
+			first, first * t->page, pl->state, pl->reset_name,
+			sticky, t->npages);
+}
+
+static int pin_life_begin(struct pk_tc *t, const struct pin_life *pl)
+{
+	uint8_t *in = calloc(t->npages, 1);
+	unsigned int breaks;
+	int ret;
+
+	if (!in) {
+		pk_fail(t->r, "out of memory for %zu page records", t->npages);
+		return -1;
+	}
+	ret = pl->first_reset(t);
+	if (ret)
+		goto out;
+	ret = -1;
+	pk_set_expect(t, t->seed++);
+	if (pk_device_write_probes(t, NULL))
+		goto out;
+	if (t->kd.ops->detach(&t->kd)) {
+		pk_fail(t->r, "%s: ending the pin: %s", t->kd.ops->name,
+			t->kd.err);
+		goto attach;
+	}
+	if (pl->read(t, in))
+		goto attach;
+	pl_check_kept(t, pl, in);
+	if (pl->reset(t) || pl->read(t, in))
+		goto attach;
+	pl_check_reset(t, pl, in);
+	ret = 0;
+attach:
+	/* pinned again over the same pages (detach is safe after a failure) */
+	if (t->kd.ops->attach(&t->kd)) {
+		pk_fail(t->r, "%s: pinning the same pages again after the pin ended: %s",
+			t->kd.ops->name, t->kd.err);
+		ret = -1;
+		goto out;
+	}
+	if (ret)
+		goto out;
+	breaks = t->breaks;
+	if (pk_check_device(t, "the same pages pinned again after the pin ended"))
+		ret = -1;
+	else if (t->breaks != breaks)
+		pk_fail(t->r, "pinned again after the pin ended, the device reads other bytes than the buffer holds: %s",
+			t->first_break);
+out:
+	free(in);
+	return ret;
+}
+
+static int pin_ends_clear_refs_begin(struct pk_tc *t)
+{
+	return pin_life_begin(t, &pl_clear_refs_life);
+}
+
+static int pin_ends_pagemap_scan_begin(struct pk_tc *t)
+{
+	return pin_life_begin(t, &pl_pagemap_scan_life);
+}
+
+static int pin_ends_uffd_rwp_begin(struct pk_tc *t)
+{
+	return pin_life_begin(t, &pl_uffd_rwp_life);
+}
+
+/* ---------------------------------------------------------------- */
+
 static long ksm_full_scans(void)
 {
 	char buf[32];
@@ -1050,6 +1263,15 @@ const struct pk_disturb_desc pk_disturbs[PK_DIST_NR] = {
 				   munmap_remap_begin, NULL },
 	[PK_DIST_MADV_DONTNEED] = { "MADV_DONTNEED after registration", 1, 0,
 				    0, dontneed_begin, NULL },
+	[PK_DIST_PIN_ENDS_CLEAR_REFS] = { "clear_refs 4 while pinned, the pin ends",
+					  1, 0, PK_KF_PIN | PK_KF_WRITES,
+					  pin_ends_clear_refs_begin, NULL },
+	[PK_DIST_PIN_ENDS_PAGEMAP_SCAN] = { "PAGEMAP_SCAN reset while pinned, the pin ends",
+					    1, 0, PK_KF_PIN | PK_KF_WRITES,
+					    pin_ends_pagemap_scan_begin, NULL },
+	[PK_DIST_PIN_ENDS_UFFD_RWP] = { "UFFDIO_RWPROTECT while pinned, the pin ends",
+					1, 0, PK_KF_PIN | PK_KF_WRITES,
+					pin_ends_uffd_rwp_begin, NULL },
 };
 
 const char *pk_disturb_name(enum pk_disturb d)

@@ -76,6 +76,12 @@ bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k)
 #define ODP_KINDS	PK_KF_VERBS | PK_KF_NO_REF, 0
 /* the RDMA MR that pins and writes: pinned-rw */
 #define SMOKE_KINDS	PK_KF_VERBS | PK_KF_PIN | PK_KF_WRITES, 0
+/* the kinds that pin and write: pinned-rw, io-uring-fixed */
+#define PIN_WRITE_KINDS	PK_KF_PIN | PK_KF_WRITES, 0
+/* anon 4 KiB, THP PMD- and PTE-mapped, memfd (shmem) */
+#define PIN_ENDS_BACKINGS (PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
+			   PK_BIT(PK_BACK_ANON_THP_PTE) | \
+			   PK_BIT(PK_BACK_MEMFD_SHARED))
 #define ALL_BACKINGS	((1u << PK_BACK_NR) - 1)
 #define ANON_BACKINGS	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
 			 PK_BIT(PK_BACK_ANON_THP_PTE))
@@ -173,6 +179,28 @@ const struct pk_row pk_rows[] = {
 	 */
 	{ "uffd-rwp", "PAGEMAP_SCAN reports every page the device wrote after UFFDIO_RWPROTECT as accessed",
 	  PK_DIST_UFFD_RWP, DEVICE_KINDS, ANON_BACKINGS, PLAIN_DIRS, 0 },
+	/*
+	 * The pin's whole life (disturbances.c, pin_life_begin()): pinned,
+	 * the tracking state reset, the device writes every probe page, the
+	 * pin ends (the MR deregistered, the fixed buffer unregistered).  A
+	 * checkpointer reads now: each page the device wrote must read
+	 * soft-dirty / PAGE_IS_WRITTEN / PAGE_IS_ACCESSED.  A second reset
+	 * then finds nothing pinned and must leave every page clean (no
+	 * sticky false positive), and the same pages pinned again are
+	 * coherent.  hugetlb has no per-page soft-dirty, so clear_refs
+	 * cannot apply there.
+	 */
+	{ "pin-ends-clear-refs", "a device write while pinned reads soft-dirty after the pin ends, clean after the next clear_refs",
+	  PK_DIST_PIN_ENDS_CLEAR_REFS, PIN_WRITE_KINDS, PIN_ENDS_BACKINGS,
+	  PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ), 0 },
+	{ "pin-ends-pagemap-scan", "a device write while pinned reads PAGE_IS_WRITTEN after the pin ends, unwritten after the next reset",
+	  PK_DIST_PIN_ENDS_PAGEMAP_SCAN, PIN_WRITE_KINDS,
+	  PIN_ENDS_BACKINGS | PK_BIT(PK_BACK_HUGETLB_2M),
+	  PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ), 0 },
+	{ "pin-ends-uffd-rwp", "a device write while pinned reads PAGE_IS_ACCESSED after the pin ends, unaccessed after the next UFFDIO_RWPROTECT",
+	  PK_DIST_PIN_ENDS_UFFD_RWP, PIN_WRITE_KINDS,
+	  PIN_ENDS_BACKINGS | PK_BIT(PK_BACK_HUGETLB_2M),
+	  PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ), 0 },
 	/*
 	 * KSM scans identical pages under the MR.  Coherence holds; an MR
 	 * without page references does not stop the merge.
