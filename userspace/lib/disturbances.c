@@ -285,6 +285,22 @@ static int uffd_wp(struct pk_tc *t, bool protect)
 	return 0;
 }
 
+/* uffd_rwp - the uffd-rwp reset: the whole buffer read-write-protected. */
+static int uffd_rwp(struct pk_tc *t)
+{
+	struct uffdio_rwprotect rwp;
+
+	memset(&rwp, 0, sizeof(rwp));
+	rwp.range.start = (uintptr_t)t->b.addr;
+	rwp.range.len = t->b.len;
+	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
+	if (ioctl(t->uffd, UFFDIO_RWPROTECT, &rwp)) {
+		pk_fail(t->r, "UFFDIO_RWPROTECT: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int uffd_wp_begin(struct pk_tc *t)
 {
 	uint64_t *pm;
@@ -445,7 +461,6 @@ static int pagemap_scan_end(struct pk_tc *t)
  */
 static int uffd_rwp_begin(struct pk_tc *t)
 {
-	struct uffdio_rwprotect rwp;
 	size_t want, missed, first;
 	int ret;
 
@@ -453,14 +468,8 @@ static int uffd_rwp_begin(struct pk_tc *t)
 			 UFFDIO_REGISTER_MODE_RWP, "uffd-rwp access tracking");
 	if (ret)
 		return ret;
-	memset(&rwp, 0, sizeof(rwp));
-	rwp.range.start = (uintptr_t)t->b.addr;
-	rwp.range.len = t->b.len;
-	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
-	if (ioctl(t->uffd, UFFDIO_RWPROTECT, &rwp)) {
-		pk_fail(t->r, "UFFDIO_RWPROTECT: %s", strerror(errno));
+	if (uffd_rwp(t))
 		return -1;
-	}
 	pk_set_expect(t, t->seed++);
 	if (pk_device_write_probes(t, NULL))
 		return -1;
@@ -547,28 +556,13 @@ static int pl_accessed_read(struct pk_tc *t, uint8_t *in)
 	return pl_scan_read(t, PAGE_IS_ACCESSED, in);
 }
 
-static int pl_rwprotect(struct pk_tc *t)
-{
-	struct uffdio_rwprotect rwp;
-
-	memset(&rwp, 0, sizeof(rwp));
-	rwp.range.start = (uintptr_t)t->b.addr;
-	rwp.range.len = t->b.len;
-	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
-	if (ioctl(t->uffd, UFFDIO_RWPROTECT, &rwp)) {
-		pk_fail(t->r, "UFFDIO_RWPROTECT: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int pl_rwp_first(struct pk_tc *t)
 {
 	int ret;
 
 	ret = uffd_setup(t, UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC,
 			 UFFDIO_REGISTER_MODE_RWP, "uffd-rwp access tracking");
-	return ret ? ret : pl_rwprotect(t);
+	return ret ? ret : uffd_rwp(t);
 }
 
 static const struct pin_life pl_clear_refs_life = {
@@ -580,7 +574,7 @@ static const struct pin_life pl_pagemap_scan_life = {
 	pl_scan_reset, pl_written_read,
 };
 static const struct pin_life pl_uffd_rwp_life = {
-	"PAGE_IS_ACCESSED", "UFFDIO_RWPROTECT", pl_rwp_first, pl_rwprotect,
+	"PAGE_IS_ACCESSED", "UFFDIO_RWPROTECT", pl_rwp_first, uffd_rwp,
 	pl_accessed_read,
 };
 
