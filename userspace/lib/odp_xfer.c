@@ -21,8 +21,20 @@
  *             wrap-u64       address + length wraps past 2^64
  *             prefetch       ibv_advise_mr(PREFETCH_WRITE, FLUSH) of a
  *                            range, then an RDMA WRITE into it
+ *             advise-inside  a prefetch of 3 pages + 500 bytes from offset
+ *                            1000, then an RDMA WRITE into the range
+ *             advise-across  a prefetch that starts 100 bytes before the
+ *                            MR's end and runs 100 bytes past it
+ *             advise-past    a prefetch that starts a page past the MR
+ *             advise-wrap    a prefetch whose address + length wraps 2^64
+ *             advise-bad-lkey  a prefetch inside the MR, under an lkey no
+ *                            MR has
  *   op        rdma-write | rdma-read | send (out of the MR) |
- *             recv (into the MR) | fetch-add | cmp-swap | advise-write
+ *             recv (into the MR) | fetch-add | cmp-swap | advise-write |
+ *             prefetch-sync (PREFETCH_WRITE with IBV_ADVISE_MR_FLAG_FLUSH:
+ *             the kernel faults the range in before it returns) |
+ *             prefetch-async (PREFETCH_WRITE without flags: the kernel
+ *             checks the request and queues the faults)
  *
  * Invariants: a transfer inside the MR completes successfully and the
  * bytes the CPU and the device see are the bytes written, with every byte
@@ -30,7 +42,19 @@
  * a request that leaves the MR or wraps ends in an error completion and
  * changes no byte of the MR: never success, never a hang.  The verdict is
  * the kernel's: a pinned MR and an ODP MR must behave the same.
+ *
+ * The advise-* cases check what ibv_advise_mr() itself returns, sync and
+ * async alike: a prefetch inside an ODP MR succeeds (and a WRITE into the
+ * range then lands); one that leaves the MR or wraps fails with EFAULT; an
+ * unknown lkey fails with EINVAL (rxe) or ENOENT (mlx5); a prefetch of a
+ * pinned MR is refused with EOPNOTSUPP (rxe) or ENOENT (mlx5, which has
+ * no ODP state for it either) -- never success, which would mean the
+ * kernel took the pinned MR's umem for ODP state.  Where the provider
+ * library has no advise_mr (rxe before rdma-core 56, Debian 12's 44
+ * among them), the cases go through the kernel's ADVISE_MR method with
+ * libibverbs' ibv_cmd_advise_mr(), the call such a provider would make.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -46,21 +70,23 @@
 
 enum xk { XK_PINNED, XK_PINNED_IOVA, XK_ODP, XK_ODP_IOVA, XK_NR };
 enum xop { XO_WRITE, XO_READ, XO_SEND, XO_RECV, XO_FADD, XO_CSWAP,
-	   XO_ADVISE, XO_NR };
+	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_NR };
 enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
-	  XG_PAST_END, XG_WRAP, XG_PREFETCH, XG_NR };
+	  XG_PAST_END, XG_WRAP, XG_PREFETCH, XG_ADV_INSIDE, XG_ADV_ACROSS,
+	  XG_ADV_PAST, XG_ADV_WRAP, XG_ADV_BAD_LKEY, XG_NR };
 
 static const char *const xk_names[XK_NR] = {
 	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova",
 };
 static const char *const xop_names[XO_NR] = {
 	"rdma-write", "rdma-read", "send", "recv", "fetch-add", "cmp-swap",
-	"advise-write",
+	"advise-write", "prefetch-sync", "prefetch-async",
 };
 
 #define OPS_DATA	((1u << XO_WRITE) | (1u << XO_READ) | \
 			 (1u << XO_SEND) | (1u << XO_RECV))
 #define OPS_ATOMIC	((1u << XO_FADD) | (1u << XO_CSWAP))
+#define OPS_PREFETCH	((1u << XO_PF_SYNC) | (1u << XO_PF_ASYNC))
 #define ODP_KINDS	((1u << XK_ODP) | (1u << XK_ODP_IOVA))
 #define ALL_KINDS	((1u << XK_NR) - 1)
 
@@ -78,6 +104,12 @@ static const struct {
 	[XG_PAST_END] = { "past-end", OPS_DATA | OPS_ATOMIC, ALL_KINDS, true },
 	[XG_WRAP] = { "wrap-u64", OPS_DATA | OPS_ATOMIC, ALL_KINDS, true },
 	[XG_PREFETCH] = { "prefetch", 1u << XO_ADVISE, ODP_KINDS, false },
+	[XG_ADV_INSIDE] = { "advise-inside", OPS_PREFETCH, ALL_KINDS, false },
+	[XG_ADV_ACROSS] = { "advise-across", OPS_PREFETCH, ALL_KINDS, true },
+	[XG_ADV_PAST] = { "advise-past", OPS_PREFETCH, ALL_KINDS, true },
+	[XG_ADV_WRAP] = { "advise-wrap", OPS_PREFETCH, ALL_KINDS, true },
+	[XG_ADV_BAD_LKEY] = { "advise-bad-lkey", OPS_PREFETCH, ALL_KINDS,
+			      true },
 };
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
@@ -452,6 +484,19 @@ static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		*off = x->page + 512;
 		*len = 2 * x->page;
 		break;
+	case XG_ADV_INSIDE:
+	case XG_ADV_BAD_LKEY:
+		*off = 1000;
+		*len = 3 * x->page + 500;
+		break;
+	case XG_ADV_ACROSS:
+		*off = x->len - 100;
+		*len = 200;
+		break;
+	case XG_ADV_PAST:
+		*off = x->len + x->page;
+		*len = 100;
+		break;
 	case XG_PAST_END:
 		*off = o == XO_FADD || o == XO_CSWAP ? x->len : x->len - 100;
 		*len = o == XO_FADD || o == XO_CSWAP ? 8 : 200;
@@ -654,29 +699,135 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 	check_mr(x, what);
 }
 
+/*
+ * libibverbs' ibv_cmd_advise_mr(): the kernel's ADVISE_MR method, exported
+ * for providers (IBVERBS_PRIVATE_*, no public header).  Its signature has
+ * not changed since it came with ibv_advise_mr() in rdma-core 22.
+ */
+typedef int (*cmd_advise_fn)(struct ibv_pd *pd,
+			     enum ibv_advise_mr_advice advice, uint32_t flags,
+			     struct ibv_sge *sg_list, uint32_t num_sge);
+
+/*
+ * ibv_advise_mr(PREFETCH_WRITE, @flags) of @sge through the provider when
+ * it has advise_mr, else through ibv_cmd_advise_mr() (*@via says which).
+ * Returns 0 or the errno of the call, or -1 with a SKIP recorded when
+ * neither path exists.
+ */
+static int advise(struct xc *x, uint32_t flags, struct ibv_sge *sge,
+		  const char **via)
+{
+	cmd_advise_fn cmd;
+	void *sym;
+
+	if (verbs_get_ctx_op(x->ctx, advise_mr)) {
+		*via = "ibv_advise_mr";
+		return ibv_advise_mr(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE,
+				     flags, sge, 1);
+	}
+	sym = dlsym(RTLD_DEFAULT, "ibv_cmd_advise_mr");
+	if (!sym) {
+		pk_skip(x->r, "the %s provider library has no advise_mr and this libibverbs exports no ibv_cmd_advise_mr: no way to reach the kernel's ADVISE_MR method",
+			x->dev->name);
+		return -1;
+	}
+	memcpy(&cmd, &sym, sizeof(cmd));
+	*via = "ibv_cmd_advise_mr (the provider has no advise_mr)";
+	return cmd(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE, flags, sge, 1);
+}
+
 /* ibv_advise_mr(PREFETCH_WRITE, FLUSH) of a range, then a WRITE into it. */
 static void run_prefetch(struct xc *x, size_t off, size_t len)
 {
 	struct ibv_sge sge;
+	const char *via;
 	int ret;
 
 	sge.addr = x->iova + off;
 	sge.length = (uint32_t)len;
 	sge.lkey = x->mr->lkey;
-	ret = ibv_advise_mr(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE,
-			    IBV_ADVISE_MR_FLAG_FLUSH, &sge, 1);
-	if (ret == EOPNOTSUPP) {
-		/* the provider library has no advise_mr (rdma-core < 56 for rxe) */
-		pk_skip(x->r, "ibv_advise_mr is not supported by the %s provider library (EOPNOTSUPP): a newer rdma-core is needed",
-			x->dev->name);
+	ret = advise(x, IBV_ADVISE_MR_FLAG_FLUSH, &sge, &via);
+	if (ret < 0)
 		return;
-	}
 	if (ret) {
-		pk_fail(x->r, "ibv_advise_mr(PREFETCH_WRITE, FLUSH) of %zu bytes at iova 0x%llx (MR offset 0x%zx): %s",
-			len, (unsigned long long)sge.addr, off, strerror(ret));
+		pk_fail(x->r, "%s(PREFETCH_WRITE, FLUSH) of %zu bytes at iova 0x%llx (MR offset 0x%zx): %s",
+			via, len, (unsigned long long)sge.addr, off,
+			strerror(ret));
 		return;
 	}
 	run_data(x, XO_WRITE, off, len);
+}
+
+/*
+ * The errnos an advise-* case may end in, 0 for success: see the comment
+ * at the top.  @n gets how many there are.
+ */
+static const int *advise_expect(enum xg g, enum xk k, int *n)
+{
+	static const int ok[] = { 0 };
+	static const int bad_lkey[] = { EINVAL, ENOENT };
+	static const int not_odp[] = { EOPNOTSUPP, ENOENT };
+	static const int outside[] = { EFAULT };
+	bool odp = k == XK_ODP || k == XK_ODP_IOVA;
+
+	if (g == XG_ADV_BAD_LKEY) {
+		*n = 2;
+		return bad_lkey;
+	}
+	if (!odp) {
+		*n = 2;
+		return not_odp;
+	}
+	*n = 1;
+	return g == XG_ADV_INSIDE ? ok : outside;
+}
+
+/* One ibv_advise_mr() prefetch of geometry @g, checked against its errno. */
+static void run_advise(struct xc *x, enum xg g, enum xk k, enum xop o,
+		       size_t off, size_t len)
+{
+	bool sync = o == XO_PF_SYNC;
+	struct ibv_sge sge, unused[2];
+	const int *want;
+	char what[200];
+	char names[64];
+	const char *via;
+	int i, n, ret;
+
+	sge.addr = g == XG_ADV_WRAP ? UINT64_MAX - 63 : x->iova + off;
+	sge.length = g == XG_ADV_WRAP ? 200 : (uint32_t)len;
+	sge.lkey = g == XG_ADV_BAD_LKEY ? x->mr->lkey ^ 0x5a5a5a00 :
+					  x->mr->lkey;
+	xc_prepare(x, 0x0d4, x->iova, 8, &unused[0], &unused[1]);
+	ret = advise(x, sync ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge, &via);
+	if (ret < 0)
+		return;
+	snprintf(what, sizeof(what), "%s(PREFETCH_WRITE, %s) of %u bytes at 0x%llx, lkey 0x%x (%s MR 0x%llx..0x%llx, lkey 0x%x)",
+		 via, sync ? "FLUSH" : "async", sge.length,
+		 (unsigned long long)sge.addr, sge.lkey, xk_names[k],
+		 (unsigned long long)x->iova,
+		 (unsigned long long)(x->iova + x->len - 1), x->mr->lkey);
+	want = advise_expect(g, k, &n);
+	for (i = 0; i < n; i++)
+		if (ret == want[i])
+			break;
+	if (i == n) {
+		names[0] = '\0';
+		for (i = 0; i < n; i++)
+			snprintf(names + strlen(names),
+				 sizeof(names) - strlen(names), "%s%s",
+				 i ? " or " : "",
+				 want[i] ? strerrorname_np(want[i]) : "success");
+		pk_fail(x->r, "%s: returned %s; it must return %s",
+			what, ret ? strerrorname_np(ret) : "success", names);
+		return;
+	}
+	pk_diag(x->r, "%s: %s, as it must", what,
+		ret ? strerrorname_np(ret) : "success");
+	if (ret == 0)
+		run_data(x, XO_WRITE, off, len);
+	else
+		check_mr(x, what);
 }
 
 /* Prerequisites the device may lack: a SKIP that says why. */
@@ -738,6 +889,8 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 			run_outside(&x, o, off, len, g == XG_WRAP);
 		else if (g == XG_PREFETCH)
 			run_prefetch(&x, off, len);
+		else if (o == XO_PF_SYNC || o == XO_PF_ASYNC)
+			run_advise(&x, g, k, o, off, len);
 		else if (g == XG_PAGE_EDGE) {
 			struct ibv_sge unused[2];
 
