@@ -710,9 +710,12 @@ typedef int (*cmd_advise_fn)(struct ibv_pd *pd,
 
 /*
  * ibv_advise_mr(PREFETCH_WRITE, @flags) of @sge through the provider when
- * it has advise_mr, else through ibv_cmd_advise_mr() (*@via says which).
- * Returns 0 or the errno of the call, or -1 with a SKIP recorded when
- * neither path exists.
+ * it reaches the kernel, else through ibv_cmd_advise_mr() (*@via says
+ * which).  libibverbs fills a provider's missing ops with stubs that
+ * return EOPNOTSUPP, so the op is always there: an empty request (no SGE)
+ * tells them apart, the kernel refuses it with EINVAL, the stub with
+ * EOPNOTSUPP.  Returns 0 or the errno of the call, or -1 with a SKIP
+ * recorded when neither path exists.
  */
 static int advise(struct xc *x, uint32_t flags, struct ibv_sge *sge,
 		  const char **via)
@@ -720,7 +723,8 @@ static int advise(struct xc *x, uint32_t flags, struct ibv_sge *sge,
 	cmd_advise_fn cmd;
 	void *sym;
 
-	if (verbs_get_ctx_op(x->ctx, advise_mr)) {
+	if (ibv_advise_mr(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE, 0, NULL,
+			  0) != EOPNOTSUPP) {
 		*via = "ibv_advise_mr";
 		return ibv_advise_mr(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE,
 				     flags, sge, 1);
