@@ -7,10 +7,17 @@
  *
  *   odp-xfer/<geometry>/<kind>/<op>
  *
- *   kind      pinned-rw | pinned-rw-iova | odp | odp-iova; the -iova kinds
- *             are registered with ibv_reg_mr_iova() at an iova 1 TiB above
- *             the buffer's address, and every address the case posts
- *             (remote address or local SGE) is in that iova space.
+ *   kind      pinned-rw | pinned-rw-iova | odp | odp-iova, on 32 pages of
+ *             anonymous memory; the -iova kinds are registered with
+ *             ibv_reg_mr_iova() at an iova 1 TiB above the buffer's
+ *             address, and every address the case posts (remote address
+ *             or local SGE) is in that iova space.
+ *             The huge-* geometries run on 4 hugetlb pages of 2 MiB
+ *             instead: pinned-huge (a pinned MR, the control),
+ *             odp-huge (ODP without IBV_ACCESS_HUGETLB: the core maps
+ *             4 KiB blocks), odp-hugetlb (ODP | IBV_ACCESS_HUGETLB: the
+ *             core maps whole 2 MiB blocks) and odp-hugetlb-iova (the
+ *             same at an iova 1 TiB above the address).
  *   geometry  aligned-64k    64 KiB at offset 0 (many MTU-sized packets)
  *             subpage-cross  256 bytes across the first page boundary
  *             multipage      3 pages + 500 bytes from offset 1000
@@ -29,6 +36,19 @@
  *             advise-wrap    a prefetch whose address + length wraps 2^64
  *             advise-bad-lkey  a prefetch inside the MR, under an lkey no
  *                            MR has
+ *             huge-past4k    2 pages + 300 bytes inside huge page 1, from
+ *                            5 pages + 100 bytes into it
+ *             huge-cross     7000 bytes across the boundary of huge pages
+ *                            2 and 3
+ *             huge-span      4 MiB + 2 pages + 34 bytes from the last page
+ *                            of huge page 0 (less 17 bytes) into huge
+ *                            page 3: three huge page boundaries
+ *             huge-replace   huge page 2 replaced under the MR (munmap,
+ *                            then mmap MAP_FIXED of a new one with other
+ *                            bytes) after the device accessed it, then a
+ *                            transfer of 3 pages from 3 pages + 200 bytes
+ *                            into it (ODP kinds only: a pinned MR keeps
+ *                            the old page by design)
  *   op        rdma-write | rdma-read | send (out of the MR) |
  *             recv (into the MR) | fetch-add | cmp-swap | advise-write |
  *             prefetch-sync (PREFETCH_WRITE with IBV_ADVISE_MR_FLAG_FLUSH:
@@ -43,15 +63,29 @@
  * changes no byte of the MR: never success, never a hang.  The verdict is
  * the kernel's: a pinned MR and an ODP MR must behave the same.
  *
+ * The huge-* cases are the ones that catch a driver or core that indexes
+ * the per-4 KiB pfn_list of an IBV_ACCESS_HUGETLB umem per 2 MiB block
+ * (v6.16 to v7.3's core and mlx5): every access to huge page k >= 1 then
+ * goes to a 4 KiB page of huge page 0 and on past its end, so the bytes
+ * the CPU reads back differ (huge-past4k, huge-cross, huge-span), and an
+ * invalidation of huge page k clears the wrong entries, so after
+ * huge-replace the device still reads and writes the freed huge page and
+ * the CPU sees none of it.  Their verdict is the bytes alone; the pinned
+ * control fails only where the bytes differ.  Without free hugetlb pages
+ * they are skipped with the reason.
+ *
  * The advise-* cases check what ibv_advise_mr() itself returns, sync and
- * async alike: a prefetch inside an ODP MR succeeds (and a WRITE into the
- * range then lands); one that leaves the MR or wraps fails with EFAULT; an
- * unknown lkey fails with EINVAL (rxe) or ENOENT (mlx5); a prefetch of a
- * pinned MR is refused with EOPNOTSUPP (rxe) or ENOENT (mlx5, which has
- * no ODP state for it either) -- never success, which would mean the
- * kernel took the pinned MR's umem for ODP state.  Where the provider
- * library has no advise_mr (rxe before rdma-core 56, Debian 12's 44
- * among them), the cases go through the kernel's ADVISE_MR method with
+ * async alike: a prefetch inside an ODP MR succeeds, the pages are
+ * resident when it returns (sync) or soon after (async), and a WRITE into
+ * the range then lands; one that leaves the MR or wraps fails with
+ * EFAULT; an unknown lkey fails with EINVAL (rxe) or ENOENT (mlx5).  A
+ * prefetch of a pinned MR must be refused, never succeed (success means
+ * the kernel took the pinned MR's umem for ODP state).  Since the kernel
+ * answers EOPNOTSUPP itself when the device has no advise_mr, a refusal
+ * counts only after the unknown-lkey prefetch on the same path got the
+ * driver's answer (see advise_reaches_driver()).  Where the provider
+ * library has no advise_mr (rxe before rdma-core 56, Debian 12's 44 among
+ * them), the cases go through the kernel's ADVISE_MR method with
  * libibverbs' ibv_cmd_advise_mr(), the call such a provider would make.
  */
 #include <dlfcn.h>
@@ -66,17 +100,20 @@
 
 #include <infiniband/verbs.h>
 
-#include "pinkit.h"
+#include "internal.h"
 
-enum xk { XK_PINNED, XK_PINNED_IOVA, XK_ODP, XK_ODP_IOVA, XK_NR };
+enum xk { XK_PINNED, XK_PINNED_IOVA, XK_ODP, XK_ODP_IOVA, XK_PINNED_HUGE,
+	  XK_ODP_HUGE, XK_ODP_HUGETLB, XK_ODP_HUGETLB_IOVA, XK_NR };
 enum xop { XO_WRITE, XO_READ, XO_SEND, XO_RECV, XO_FADD, XO_CSWAP,
 	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_NR };
 enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
 	  XG_PAST_END, XG_WRAP, XG_PREFETCH, XG_ADV_INSIDE, XG_ADV_ACROSS,
-	  XG_ADV_PAST, XG_ADV_WRAP, XG_ADV_BAD_LKEY, XG_NR };
+	  XG_ADV_PAST, XG_ADV_WRAP, XG_ADV_BAD_LKEY, XG_HUGE_PAST4K,
+	  XG_HUGE_CROSS, XG_HUGE_SPAN, XG_HUGE_REPLACE, XG_NR };
 
 static const char *const xk_names[XK_NR] = {
-	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova",
+	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova", "pinned-huge",
+	"odp-huge", "odp-hugetlb", "odp-hugetlb-iova",
 };
 static const char *const xop_names[XO_NR] = {
 	"rdma-write", "rdma-read", "send", "recv", "fetch-add", "cmp-swap",
@@ -87,8 +124,34 @@ static const char *const xop_names[XO_NR] = {
 			 (1u << XO_SEND) | (1u << XO_RECV))
 #define OPS_ATOMIC	((1u << XO_FADD) | (1u << XO_CSWAP))
 #define OPS_PREFETCH	((1u << XO_PF_SYNC) | (1u << XO_PF_ASYNC))
+#define OPS_RW		((1u << XO_WRITE) | (1u << XO_READ))
 #define ODP_KINDS	((1u << XK_ODP) | (1u << XK_ODP_IOVA))
-#define ALL_KINDS	((1u << XK_NR) - 1)
+#define ALL_KINDS	((1u << XK_PINNED_HUGE) - 1)	/* 4 KiB pages */
+#define HUGE_ODP_KINDS	((1u << XK_ODP_HUGE) | (1u << XK_ODP_HUGETLB) | \
+			 (1u << XK_ODP_HUGETLB_IOVA))
+#define HUGE_KINDS	((1u << XK_PINNED_HUGE) | HUGE_ODP_KINDS)
+
+static bool xk_odp(enum xk k)
+{
+	return k == XK_ODP || k == XK_ODP_IOVA || (HUGE_ODP_KINDS & (1u << k));
+}
+
+static bool xk_iova(enum xk k)
+{
+	return k == XK_PINNED_IOVA || k == XK_ODP_IOVA ||
+	       k == XK_ODP_HUGETLB_IOVA;
+}
+
+static bool xk_huge(enum xk k)
+{
+	return HUGE_KINDS & (1u << k);
+}
+
+/* registered with IBV_ACCESS_HUGETLB */
+static bool xk_hugetlb(enum xk k)
+{
+	return k == XK_ODP_HUGETLB || k == XK_ODP_HUGETLB_IOVA;
+}
 
 static const struct {
 	const char *name;
@@ -110,6 +173,10 @@ static const struct {
 	[XG_ADV_WRAP] = { "advise-wrap", OPS_PREFETCH, ALL_KINDS, true },
 	[XG_ADV_BAD_LKEY] = { "advise-bad-lkey", OPS_PREFETCH, ALL_KINDS,
 			      true },
+	[XG_HUGE_PAST4K] = { "huge-past4k", OPS_RW, HUGE_KINDS, false },
+	[XG_HUGE_CROSS] = { "huge-cross", OPS_RW, HUGE_KINDS, false },
+	[XG_HUGE_SPAN] = { "huge-span", OPS_RW, HUGE_KINDS, false },
+	[XG_HUGE_REPLACE] = { "huge-replace", OPS_RW, HUGE_ODP_KINDS, false },
 };
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
@@ -140,9 +207,11 @@ size_t pk_odp_xfer_expand(struct pk_case *out, size_t max)
 					c = &out[n];
 					memset(c, 0, sizeof(*c));
 					c->row = &xfer_row;
-					c->kind = pk_kind_find(k >= XK_ODP ?
+					c->kind = pk_kind_find(xk_odp(k) ?
 							       "odp" : "pinned-rw");
-					c->backing = PK_BACK_ANON_4K;
+					c->backing = xk_huge(k) ?
+						     PK_BACK_HUGETLB_2M :
+						     PK_BACK_ANON_4K;
 					c->xfer = XFER_ID(g, k, o);
 					snprintf(c->name, sizeof(c->name),
 						 "odp-xfer/%s/%s/%s",
@@ -179,7 +248,15 @@ struct xc {
 
 #define XC_PAGES	32
 #define XC_LOFF		37	/* unaligned offset in the scratch buffer */
-#define XC_IOVA_SHIFT	(UINT64_C(1) << 40)
+#define XC_IOVA_SHIFT	(UINT64_C(1) << 40)	/* a multiple of 2 MiB */
+#define XC_HUGE_SZ	((size_t)2 << 20)
+#define XC_HUGE_PAGES	4
+#define XC_HUGETLB_FREE	"/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
+#define XC_BAD_LKEY	0x5a5a5a00u	/* xor'ed into an lkey: no MR has it */
+
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB	(21 << MAP_HUGE_SHIFT)
+#endif
 
 static int fail_errno(struct xc *x, const char *what)
 {
@@ -236,6 +313,74 @@ static int qp_connect(struct xc *x, struct ibv_qp *qp, uint32_t dqpn)
 	return 0;
 }
 
+/*
+ * Map the buffer of the MR under test (@huge: XC_HUGE_PAGES hugetlb pages
+ * of 2 MiB, else anonymous 4 KiB pages), the scratch buffer and the two
+ * copies of the MR's bytes.  On failure nothing is left mapped or
+ * allocated and -1 is returned with a FAIL recorded, or a SKIP when there
+ * are not enough free hugetlb pages.
+ */
+static int xc_alloc(struct xc *x, bool huge)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	char free_pages[32] = "?";
+	const char *what;
+	int err;
+
+	if (huge)
+		flags |= MAP_HUGETLB | MAP_HUGE_2MB;
+	x->buf = mmap(NULL, x->len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (x->buf == MAP_FAILED) {
+		err = errno;
+		x->buf = NULL;
+		if (huge) {
+			pk_read_file(XC_HUGETLB_FREE, free_pages,
+				     sizeof(free_pages));
+			pk_skip(x->r, "%d free 2 MiB hugetlb pages needed: mmap(MAP_HUGETLB) of %zu bytes: %s (free_hugepages %s; reserve with 'echo 32 > /proc/sys/vm/nr_hugepages')",
+				XC_HUGE_PAGES, x->len, strerror(err),
+				free_pages);
+			return -1;
+		}
+		what = "mmap of the MR's buffer";
+		goto err;
+	}
+	x->scratch_len = x->len + x->page;
+	x->scratch = mmap(NULL, x->scratch_len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (x->scratch == MAP_FAILED) {
+		err = errno;
+		x->scratch = NULL;
+		what = "mmap of the scratch buffer";
+		goto err_buf;
+	}
+	x->before = malloc(x->len);
+	if (!x->before) {
+		err = errno;
+		what = "malloc of the copy of the MR";
+		goto err_scratch;
+	}
+	x->expect = malloc(x->len);
+	if (!x->expect) {
+		err = errno;
+		what = "malloc of the MR's expected bytes";
+		goto err_before;
+	}
+	return 0;
+
+err_before:
+	free(x->before);
+	x->before = NULL;
+err_scratch:
+	munmap(x->scratch, x->scratch_len);
+	x->scratch = NULL;
+err_buf:
+	munmap(x->buf, x->len);
+	x->buf = NULL;
+err:
+	pk_fail(x->r, "%s (%zu bytes): %s", what, x->len, strerror(err));
+	return -1;
+}
+
 static int xc_open(struct xc *x, enum xk kind)
 {
 	struct ibv_device *dev = x->dev->ibdev;
@@ -245,8 +390,10 @@ static int xc_open(struct xc *x, enum xk kind)
 
 	x->page = (int)sysconf(_SC_PAGESIZE);
 	x->mtu = 128 << x->dev->active_mtu;
-	x->timeout_ms = 5000;
-	x->len = (size_t)XC_PAGES * x->page;
+	/* huge-span moves 4 MiB in MTU-sized packets (per case: 30 s) */
+	x->timeout_ms = xk_huge(kind) ? 20000 : 5000;
+	x->len = xk_huge(kind) ? XC_HUGE_PAGES * XC_HUGE_SZ :
+				 (size_t)XC_PAGES * x->page;
 	x->ctx = ibv_open_device(dev);
 	if (!x->ctx)
 		return fail_errno(x, "ibv_open_device");
@@ -273,21 +420,8 @@ static int xc_open(struct xc *x, enum xk kind)
 	    qp_connect(x, x->qp[1], x->qp[0]->qp_num))
 		return -1;
 
-	x->buf = mmap(NULL, x->len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	x->scratch_len = x->len + x->page;
-	x->scratch = mmap(NULL, x->scratch_len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	x->before = malloc(x->len);
-	x->expect = malloc(x->len);
-	if (x->buf == MAP_FAILED || x->scratch == MAP_FAILED || !x->before ||
-	    !x->expect) {
-		if (x->buf == MAP_FAILED)
-			x->buf = NULL;
-		if (x->scratch == MAP_FAILED)
-			x->scratch = NULL;
-		return fail_errno(x, "allocating the case buffers");
-	}
+	if (xc_alloc(x, xk_huge(kind)))
+		return -1;
 	x->smr = ibv_reg_mr(x->pd, x->scratch, x->scratch_len,
 			    IBV_ACCESS_LOCAL_WRITE);
 	if (!x->smr)
@@ -295,14 +429,24 @@ static int xc_open(struct xc *x, enum xk kind)
 
 	acc = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
 	      IBV_ACCESS_REMOTE_READ | IBV_ACCESS_REMOTE_ATOMIC;
-	if (kind == XK_ODP || kind == XK_ODP_IOVA)
+	if (xk_odp(kind))
 		acc |= IBV_ACCESS_ON_DEMAND;
+	if (xk_hugetlb(kind))
+		acc |= IBV_ACCESS_HUGETLB;
 	x->iova = (uintptr_t)x->buf;
-	if (kind == XK_PINNED_IOVA || kind == XK_ODP_IOVA)
+	if (xk_iova(kind))
 		x->iova += XC_IOVA_SHIFT;
 	x->mr = ibv_reg_mr_iova(x->pd, x->buf, x->len, x->iova, acc);
+	if (!x->mr && xk_hugetlb(kind) && errno == EOPNOTSUPP) {
+		/* rxe before it took the flag; not a verdict on the kernel */
+		pk_skip(x->r, "device %s refuses IBV_ACCESS_ON_DEMAND | IBV_ACCESS_HUGETLB: ibv_reg_mr_iova: %s",
+			x->dev->name, strerror(errno));
+		return -1;
+	}
 	if (!x->mr)
-		return fail_errno(x, kind >= XK_ODP ?
+		return fail_errno(x, xk_hugetlb(kind) ?
+				  "ibv_reg_mr_iova(IBV_ACCESS_ON_DEMAND | IBV_ACCESS_HUGETLB)" :
+				  xk_odp(kind) ?
 				  "ibv_reg_mr_iova(IBV_ACCESS_ON_DEMAND)" :
 				  "ibv_reg_mr_iova");
 	return 0;
@@ -501,6 +645,22 @@ static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		*off = o == XO_FADD || o == XO_CSWAP ? x->len : x->len - 100;
 		*len = o == XO_FADD || o == XO_CSWAP ? 8 : 200;
 		break;
+	case XG_HUGE_PAST4K:	/* inside huge page 1, past its first 4 KiB */
+		*off = XC_HUGE_SZ + 5 * x->page + 100;
+		*len = 2 * x->page + 300;
+		break;
+	case XG_HUGE_CROSS:	/* across the boundary of huge pages 2 and 3 */
+		*off = 3 * XC_HUGE_SZ - 3000;
+		*len = 7000;
+		break;
+	case XG_HUGE_SPAN:	/* huge page 0's last page to huge page 3's first */
+		*off = XC_HUGE_SZ - x->page - 17;
+		*len = 2 * XC_HUGE_SZ + 2 * x->page + 34;
+		break;
+	case XG_HUGE_REPLACE:	/* inside huge page 2, past its first 4 KiB */
+		*off = 2 * XC_HUGE_SZ + 3 * x->page + 200;
+		*len = 3 * x->page;
+		break;
 	default:
 		*off = 0;
 		*len = 8;
@@ -528,18 +688,19 @@ static void check_mr(struct xc *x, const char *what)
 			what, x->buf[d], d, x->expect[d], x->before[d]);
 }
 
-/* One data transfer (RDMA WRITE/READ, SEND, RECV) inside the MR. */
-static void run_data(struct xc *x, enum xop o, size_t off, size_t len)
+/*
+ * One data transfer (RDMA WRITE/READ, SEND, RECV) of the @len bytes at MR
+ * offset @off that xc_prepare() described in @lsge and @msge; the MR must
+ * then hold x->expect with the bytes written, and a read must return the
+ * bytes the CPU sees.  @what names the operation in the messages.
+ */
+static void xc_transfer(struct xc *x, enum xop o, size_t off, size_t len,
+			struct ibv_sge *lsge, struct ibv_sge *msge,
+			const char *what)
 {
-	struct ibv_sge lsge, msge;
 	struct ibv_send_wr wr;
-	char what[128];
 	int st = 0, ret;
 	long d;
-
-	snprintf(what, sizeof(what), "%s of %zu bytes at MR offset 0x%zx",
-		 xop_names[o], len, off);
-	xc_prepare(x, 0x0d1, x->iova + off, len, &lsge, &msge);
 
 	memset(&wr, 0, sizeof(wr));
 	wr.wr_id = 1;
@@ -550,16 +711,16 @@ static void run_data(struct xc *x, enum xop o, size_t off, size_t len)
 	case XO_READ:
 		wr.opcode = o == XO_WRITE ? IBV_WR_RDMA_WRITE :
 			    IBV_WR_RDMA_READ;
-		wr.sg_list = &lsge;
+		wr.sg_list = lsge;
 		wr.wr.rdma.remote_addr = x->iova + off;
 		wr.wr.rdma.rkey = x->mr->rkey;
 		ret = xc_op(x, &wr, what, &st);
 		break;
 	case XO_SEND:	/* out of the MR into scratch */
-		ret = xc_sendrecv(x, &wr, &msge, &lsge, what, &st);
+		ret = xc_sendrecv(x, &wr, msge, lsge, what, &st);
 		break;
 	default:	/* XO_RECV: from scratch into the MR */
-		ret = xc_sendrecv(x, &wr, &lsge, &msge, what, &st);
+		ret = xc_sendrecv(x, &wr, lsge, msge, what, &st);
 		break;
 	}
 	if (!xc_succeeded(x, ret, st, what))
@@ -574,6 +735,18 @@ static void run_data(struct xc *x, enum xop o, size_t off, size_t len)
 	if (d >= 0)
 		pk_fail(x->r, "%s: the device read 0x%02x at MR offset 0x%zx, the CPU wrote 0x%02x there",
 			what, x->scratch[XC_LOFF + d], off + d, x->buf[off + d]);
+}
+
+/* One data transfer inside the MR, on freshly prepared buffers. */
+static void run_data(struct xc *x, enum xop o, size_t off, size_t len)
+{
+	struct ibv_sge lsge, msge;
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s of %zu bytes at MR offset 0x%zx",
+		 xop_names[o], len, off);
+	xc_prepare(x, 0x0d1, x->iova + off, len, &lsge, &msge);
+	xc_transfer(x, o, off, len, &lsge, &msge, what);
 }
 
 static uint64_t get_u64(const uint8_t *p)
@@ -740,57 +913,203 @@ static int advise(struct xc *x, uint32_t flags, struct ibv_sge *sge,
 	return cmd(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE, flags, sge, 1);
 }
 
-/* ibv_advise_mr(PREFETCH_WRITE, FLUSH) of a range, then a WRITE into it. */
-static void run_prefetch(struct xc *x, size_t off, size_t len)
+/*
+ * Does ADVISE_MR with @flags reach the driver on the path advise() takes?
+ * The kernel answers a request it cannot hand to a driver (the device has
+ * no advise_mr: rxe on a kernel without CONFIG_INFINIBAND_ON_DEMAND_PAGING,
+ * or before 6.16) with EOPNOTSUPP in the uverbs layer, before any driver
+ * code runs -- the errno a driver that refuses a pinned MR may return too.
+ * Only the driver answers a prefetch under an lkey no MR has: EINVAL
+ * (rxe) or ENOENT (mlx5).  Returns 1 when it did; 0 with a SKIP when the
+ * request stops before the driver; -1 when advise() recorded a SKIP, or
+ * with a FAIL when the kernel accepted the unknown lkey (a kernel that
+ * does is broken, and nothing it answers for an MR can be trusted).
+ */
+static int advise_reaches_driver(struct xc *x, uint32_t flags)
 {
+	const char *mode = flags ? "FLUSH" : "async";
 	struct ibv_sge sge;
 	const char *via;
 	int ret;
 
-	sge.addr = x->iova + off;
-	sge.length = (uint32_t)len;
-	sge.lkey = x->mr->lkey;
-	ret = advise(x, IBV_ADVISE_MR_FLAG_FLUSH, &sge, &via);
+	sge.addr = x->iova + x->page;
+	sge.length = 8;
+	sge.lkey = x->mr->lkey ^ XC_BAD_LKEY;
+	ret = advise(x, flags, &sge, &via);
 	if (ret < 0)
-		return;
-	if (ret) {
-		pk_fail(x->r, "%s(PREFETCH_WRITE, FLUSH) of %zu bytes at iova 0x%llx (MR offset 0x%zx): %s",
-			via, len, (unsigned long long)sge.addr, off,
-			strerror(ret));
-		return;
+		return -1;
+	if (ret == EINVAL || ret == ENOENT) {
+		pk_diag(x->r, "%s(PREFETCH_WRITE, %s) under lkey 0x%x, which no MR has: %s, the driver's answer",
+			via, mode, sge.lkey, strerrorname_np(ret));
+		return 1;
 	}
-	run_data(x, XO_WRITE, off, len);
+	if (ret == 0) {
+		pk_fail(x->r, "%s(PREFETCH_WRITE, %s) under lkey 0x%x, which no MR has: success; it must fail with EINVAL or ENOENT",
+			via, mode, sge.lkey);
+		return -1;
+	}
+	pk_skip(x->r, "%s(PREFETCH_WRITE, %s) under lkey 0x%x, which no MR has, returned %s, not the driver's EINVAL or ENOENT: the request stops before %s's advise_mr (a kernel without CONFIG_INFINIBAND_ON_DEMAND_PAGING, or rxe before 6.16), so its answer for an MR would prove nothing",
+		via, mode, sge.lkey, strerrorname_np(ret), x->dev->name);
+	return 0;
 }
 
 /*
- * The errnos an advise-* case may end in, 0 for success: see the comment
- * at the top.  @n gets how many there are.
+ * How many of the @n pages from MR offset @start (page aligned) mincore()
+ * shows resident, or -1 with a FAIL recorded.
  */
-static const int *advise_expect(enum xg g, enum xk k, int *n)
+static long resident(struct xc *x, size_t start, size_t n)
 {
-	static const int ok[] = { 0 };
-	static const int bad_lkey[] = { EINVAL, ENOENT };
-	static const int not_odp[] = { EOPNOTSUPP, ENOENT };
-	static const int outside[] = { EFAULT };
-	bool odp = k == XK_ODP || k == XK_ODP_IOVA;
+	unsigned char vec[XC_PAGES];
+	long in = 0;
+	size_t i;
 
-	if (g == XG_ADV_BAD_LKEY) {
-		*n = 2;
-		return bad_lkey;
+	if (n > XC_PAGES) {
+		pk_fail(x->r, "internal: %zu pages to check with mincore(), at most %d",
+			n, XC_PAGES);
+		return -1;
 	}
-	if (!odp) {
-		*n = 2;
+	if (mincore(x->buf + start, n * x->page, vec)) {
+		pk_fail(x->r, "mincore of MR offsets 0x%zx..0x%zx: %s", start,
+			start + n * x->page, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		in += vec[i] & 1;
+	return in;
+}
+
+/*
+ * A prefetch inside an ODP MR that must succeed and must do something.
+ * The pages of the range are dropped first (MADV_DONTNEED: they read back
+ * as zeroes), so that nothing but the prefetch can make them resident
+ * again before the device writes: after a sync prefetch mincore() must
+ * show every one of them resident, after an async one within
+ * x->timeout_ms.  Then an RDMA WRITE into the range must land, and every
+ * other byte of those pages must read zero.
+ *
+ * A broken kernel fails it: v7.3.4's rxe, on an MR at iova != address,
+ * answers a sync prefetch with EFAULT, and an async one with success while
+ * its work faults the wrong (unchecked) range in -- the pages stay
+ * absent and the timeout ends the case.  A prefetch that returns success
+ * and faults nothing in fails the same way, where before the WRITE itself
+ * would have faulted the pages in and hidden it.
+ */
+static void run_advise_ok(struct xc *x, bool sync, size_t off, size_t len)
+{
+	size_t start = off & ~((size_t)x->page - 1);
+	size_t end = (off + len + x->page - 1) & ~((size_t)x->page - 1);
+	size_t n = (end - start) / x->page;
+	struct ibv_sge lsge, msge, sge;
+	char what[200], wwhat[160];
+	double t0, deadline;
+	const char *via;
+	long in;
+	int ret;
+
+	xc_prepare(x, 0x0d4, x->iova + off, len, &lsge, &msge);
+	if (madvise(x->buf + start, end - start, MADV_DONTNEED)) {
+		pk_fail(x->r, "madvise(MADV_DONTNEED) of MR offsets 0x%zx..0x%zx: %s",
+			start, end, strerror(errno));
+		return;
+	}
+	memset(x->before + start, 0, end - start);
+	memset(x->expect + start, 0, end - start);
+	in = resident(x, start, n);
+	if (in < 0)
+		return;
+	if (in) {
+		pk_skip(x->r, "MADV_DONTNEED left %ld of the %zu pages from MR offset 0x%zx resident: what a prefetch faults in cannot be seen",
+			in, n, start);
+		return;
+	}
+
+	sge.addr = x->iova + off;
+	sge.length = (uint32_t)len;
+	sge.lkey = x->mr->lkey;
+	ret = advise(x, sync ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge, &via);
+	if (ret < 0)
+		return;
+	snprintf(what, sizeof(what), "%s(PREFETCH_WRITE, %s) of %zu bytes at 0x%llx (MR offset 0x%zx) after MADV_DONTNEED of its %zu pages",
+		 via, sync ? "FLUSH" : "async", len,
+		 (unsigned long long)sge.addr, off, n);
+	if (ret) {
+		pk_fail(x->r, "%s: %s; it must succeed", what,
+			strerrorname_np(ret));
+		return;
+	}
+	t0 = pk_now();
+	deadline = t0 + (sync ? 0 : x->timeout_ms / 1000.0);
+	for (;;) {
+		in = resident(x, start, n);
+		if (in < 0)
+			return;
+		if ((size_t)in == n || pk_now() >= deadline)
+			break;
+		usleep(1000);
+	}
+	if ((size_t)in < n) {
+		if (sync)
+			pk_fail(x->r, "%s: success, but only %ld of the %zu pages are resident when it returns: the prefetch faulted nothing in",
+				what, in, n);
+		else
+			pk_fail(x->r, "%s: success, but only %ld of the %zu pages are resident %u ms later: the prefetch faulted nothing in",
+				what, in, n, x->timeout_ms);
+		return;
+	}
+	pk_diag(x->r, "%s: success, all %zu pages resident after %.1f ms, as they must be",
+		what, n, (pk_now() - t0) * 1000.0);
+	snprintf(wwhat, sizeof(wwhat), "rdma-write of %zu bytes at MR offset 0x%zx after the prefetch",
+		 len, off);
+	xc_transfer(x, XO_WRITE, off, len, &lsge, &msge, wwhat);
+}
+
+/* ibv_advise_mr(PREFETCH_WRITE, FLUSH) of a range, then a WRITE into it. */
+static void run_prefetch(struct xc *x, size_t off, size_t len)
+{
+	if (advise_reaches_driver(x, IBV_ADVISE_MR_FLAG_FLUSH) == 1)
+		run_advise_ok(x, true, off, len);
+}
+
+/*
+ * The errnos an advise-across, -past or -wrap case, or an advise-inside
+ * case of a pinned MR, may end in once advise_reaches_driver() has seen
+ * the driver answer.  @n gets how many there are.  What a broken kernel
+ * does to each:
+ *  - ODP MR, across / past / wrap: EFAULT.  v7.3.4's async path queues
+ *    any range and returns 0, its sync wrap gets EINVAL from the page
+ *    walk: both fail.
+ *  - pinned MR, any range: refused.  rxe refuses with EOPNOTSUPP
+ *    (pinkit's patch of the subject of upstream 66f18a749a3e) or, if
+ *    upstream picked the errno rxe gives its other lookup failures,
+ *    EINVAL; mlx5 with ENOENT.  v7.3.4 takes the pinned umem for ODP
+ *    state: its async path returns 0 (fails); its sync path reads past
+ *    struct ib_umem and usually ends in EFAULT (fails) but may end in
+ *    EINVAL, which the sync rows cannot tell from a refusal -- the async
+ *    rows can.
+ */
+static const int *advise_expect(enum xk k, int *n)
+{
+	static const int not_odp[] = { EOPNOTSUPP, EINVAL, ENOENT };
+	static const int outside[] = { EFAULT };
+
+	if (!xk_odp(k)) {
+		*n = 3;
 		return not_odp;
 	}
 	*n = 1;
-	return g == XG_ADV_INSIDE ? ok : outside;
+	return outside;
 }
 
-/* One ibv_advise_mr() prefetch of geometry @g, checked against its errno. */
+/*
+ * One ibv_advise_mr() prefetch of geometry @g, checked against its errno.
+ * advise-bad-lkey is the driver's own answer (advise_reaches_driver());
+ * every other case runs only once that answer came.
+ */
 static void run_advise(struct xc *x, enum xg g, enum xk k, enum xop o,
 		       size_t off, size_t len)
 {
 	bool sync = o == XO_PF_SYNC;
+	uint32_t flags = sync ? IBV_ADVISE_MR_FLAG_FLUSH : 0;
 	struct ibv_sge sge, unused[2];
 	const int *want;
 	char what[200];
@@ -798,12 +1117,22 @@ static void run_advise(struct xc *x, enum xg g, enum xk k, enum xop o,
 	const char *via;
 	int i, n, ret;
 
+	xc_prepare(x, 0x0d4, x->iova, 8, &unused[0], &unused[1]);
+	if (advise_reaches_driver(x, flags) != 1)
+		return;
+	if (g == XG_ADV_BAD_LKEY) {
+		check_mr(x, "a prefetch under an unknown lkey");
+		return;
+	}
+	if (g == XG_ADV_INSIDE && xk_odp(k)) {
+		run_advise_ok(x, sync, off, len);
+		return;
+	}
+
 	sge.addr = g == XG_ADV_WRAP ? UINT64_MAX - 63 : x->iova + off;
 	sge.length = g == XG_ADV_WRAP ? 200 : (uint32_t)len;
-	sge.lkey = g == XG_ADV_BAD_LKEY ? x->mr->lkey ^ 0x5a5a5a00 :
-					  x->mr->lkey;
-	xc_prepare(x, 0x0d4, x->iova, 8, &unused[0], &unused[1]);
-	ret = advise(x, sync ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge, &via);
+	sge.lkey = x->mr->lkey;
+	ret = advise(x, flags, &sge, &via);
 	if (ret < 0)
 		return;
 	snprintf(what, sizeof(what), "%s(PREFETCH_WRITE, %s) of %u bytes at 0x%llx, lkey 0x%x (%s MR 0x%llx..0x%llx, lkey 0x%x)",
@@ -811,7 +1140,7 @@ static void run_advise(struct xc *x, enum xg g, enum xk k, enum xop o,
 		 (unsigned long long)sge.addr, sge.lkey, xk_names[k],
 		 (unsigned long long)x->iova,
 		 (unsigned long long)(x->iova + x->len - 1), x->mr->lkey);
-	want = advise_expect(g, k, &n);
+	want = advise_expect(k, &n);
 	for (i = 0; i < n; i++)
 		if (ret == want[i])
 			break;
@@ -820,25 +1149,91 @@ static void run_advise(struct xc *x, enum xg g, enum xk k, enum xop o,
 		for (i = 0; i < n; i++)
 			snprintf(names + strlen(names),
 				 sizeof(names) - strlen(names), "%s%s",
-				 i ? " or " : "",
-				 want[i] ? strerrorname_np(want[i]) : "success");
+				 i ? " or " : "", strerrorname_np(want[i]));
 		pk_fail(x->r, "%s: returned %s; it must return %s",
 			what, ret ? strerrorname_np(ret) : "success", names);
 		return;
 	}
-	pk_diag(x->r, "%s: %s, as it must", what,
-		ret ? strerrorname_np(ret) : "success");
-	if (ret == 0)
-		run_data(x, XO_WRITE, off, len);
-	else
-		check_mr(x, what);
+	pk_diag(x->r, "%s: %s, as it must", what, strerrorname_np(ret));
+	check_mr(x, what);
+}
+
+/*
+ * Replace huge page @idx of the MR's buffer with a new one: munmap() it,
+ * mmap(MAP_FIXED) a fresh hugetlb page at the same address and fill it
+ * with other bytes, which become what the MR must hold there.  An ODP MR
+ * must follow: its notifier drops the old page, the next access faults
+ * the new one in.  Returns 0, or -1 with a FAIL or SKIP recorded.
+ */
+static int replace_huge_page(struct xc *x, unsigned int idx)
+{
+	uint8_t *at = x->buf + (size_t)idx * XC_HUGE_SZ;
+	char free_pages[32] = "?";
+	void *p;
+
+	if (munmap(at, XC_HUGE_SZ)) {
+		pk_fail(x->r, "munmap of huge page %u of the MR: %s", idx,
+			strerror(errno));
+		return -1;
+	}
+	p = mmap(at, XC_HUGE_SZ, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB |
+		 MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED) {
+		int err = errno;
+
+		/* xc_close() unmaps the whole range, the hole included */
+		pk_read_file(XC_HUGETLB_FREE, free_pages, sizeof(free_pages));
+		if (err == ENOMEM)
+			pk_skip(x->r, "no free 2 MiB hugetlb page to replace huge page %u of the MR: mmap(MAP_HUGETLB | MAP_FIXED): %s (free_hugepages %s)",
+				idx, strerror(err), free_pages);
+		else
+			pk_fail(x->r, "mmap(MAP_HUGETLB | MAP_FIXED) of a new huge page %u of the MR: %s",
+				idx, strerror(err));
+		return -1;
+	}
+	pk_pattern_fill(at, XC_HUGE_SZ, 0x0d6, 0);
+	memcpy(x->before + (at - x->buf), at, XC_HUGE_SZ);
+	memcpy(x->expect + (at - x->buf), at, XC_HUGE_SZ);
+	return 0;
+}
+
+/*
+ * huge-replace: the device reads huge page 2 (so an ODP MR has it
+ * mapped), the page is replaced under the MR, then @o moves @len bytes at
+ * MR offset @off inside it.  The device must see the new page: a write
+ * must show up in what the CPU reads, a read must return the new bytes.
+ * A kernel whose invalidation forgets the wrong entries (the per-block
+ * index into the per-4 KiB pfn_list of an IBV_ACCESS_HUGETLB umem) leaves
+ * the device on the freed old page: the write goes there and the CPU
+ * reads the new page unchanged, the read returns the old bytes.
+ */
+static void run_huge_replace(struct xc *x, enum xop o, size_t off,
+			     size_t len)
+{
+	struct ibv_sge lsge, msge;
+	char what[160];
+
+	xc_prepare(x, 0x0d5, x->iova + off, len, &lsge, &msge);
+	snprintf(what, sizeof(what), "rdma-read of %zu bytes at MR offset 0x%zx before huge page 2 is replaced",
+		 len, off);
+	xc_transfer(x, XO_READ, off, len, &lsge, &msge, what);
+	if (x->r->status != PK_PASS)
+		return;
+	if (replace_huge_page(x, 2))
+		return;
+	/* new bytes to write: the read above overwrote the scratch range */
+	pk_pattern_fill(x->scratch, x->scratch_len, 0x0d7, 0);
+	snprintf(what, sizeof(what), "%s of %zu bytes at MR offset 0x%zx after huge page 2 was replaced (munmap, mmap MAP_FIXED)",
+		 xop_names[o], len, off);
+	xc_transfer(x, o, off, len, &lsge, &msge, what);
 }
 
 /* Prerequisites the device may lack: a SKIP that says why. */
 static bool xfer_skip(const struct pk_dev_info *d, enum xk k, enum xop o,
 		      struct pk_result *r)
 {
-	bool odp = k == XK_ODP || k == XK_ODP_IOVA;
+	bool odp = xk_odp(k);
 
 	if ((o == XO_FADD || o == XO_CSWAP) && !d->atomics) {
 		pk_skip(r, "device %s has no atomics (atomic_cap NONE)",
@@ -893,6 +1288,8 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 			run_outside(&x, o, off, len, g == XG_WRAP);
 		else if (g == XG_PREFETCH)
 			run_prefetch(&x, off, len);
+		else if (g == XG_HUGE_REPLACE)
+			run_huge_replace(&x, o, off, len);
 		else if (o == XO_PF_SYNC || o == XO_PF_ASYNC)
 			run_advise(&x, g, k, o, off, len);
 		else if (g == XG_PAGE_EDGE) {
