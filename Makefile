@@ -6,12 +6,14 @@ SHELL := /bin/bash
 KVER    ?= 7.3
 OUT     ?= $(CURDIR)/out
 ARGS    ?=
-# The guest's time limit in seconds; a KASAN kernel runs several times slower.
-TIMEOUT ?= $(if $(filter kasan,$(DEBUG)),1800,300)
+# A guest hangs when its console is silent for STALL seconds (a KASAN
+# kernel runs several times slower); TIMEOUT bounds a whole boot.
+STALL   ?= $(if $(filter kasan,$(DEBUG)),900,300)
+TIMEOUT ?= $(if $(filter kasan,$(DEBUG)),5400,1800)
 # The negative-control switch of the patched kernel (kernel/patches/*/): the
 # suite runs a second time with it on and must see corruption.
 CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
-export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL PANIC_ON CRASHES
+export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT STALL ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL PANIC_ON CRASHES
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kasan,$(DEBUG)),-kasan)

@@ -25,7 +25,7 @@ set -u
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$PINKIT_ROOT"
 # NAME=its value in a plain `make check` (the Makefile exports some)
-declare -A pinned=([CONTROL]=legacy_cow [KVER]=$DEFAULT_KVER [TIMEOUT]=300)
+declare -A pinned=([CONTROL]=legacy_cow [KVER]=$DEFAULT_KVER [TIMEOUT]=1800 [STALL]=300)
 for v in CONTROL_GROUPS ARGS PATCHES PATCHDIRS KSRC KERNEL KSELFTESTS DEBUG STOCK CMD \
 	TIMEOUT_REPEAT TIMEOUT_RDMA_CORE N ALLOWLIST HARNESS_KTAP VERDICT_MODE SKIPS_DIR CRASHES PANIC_ON; do
 	pinned[$v]=

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # boot.sh BZIMAGE INITRD OUTDIR [GUEST-ARG...] - boot the guest under QEMU,
-# bounded by TIMEOUT seconds (default 300), with the console in
-# OUTDIR/console.log and the guest's results unpacked into OUTDIR/results/.
+# with the console in OUTDIR/console.log and the guest's results unpacked
+# into OUTDIR/results/.  A guest whose console stays silent for STALL
+# seconds (default 300; 0: never) has hung and is stopped; TIMEOUT seconds
+# (default 1800) bound the whole boot.  A pass of a thousand cases takes
+# minutes under TCG, longer beside a kernel build, so the hang test is the
+# silence, not the total time: every case prints at least its result line.
 # Exit: 0 the guest reported a result, 1 it did not (the reason on stderr).
 #
 # GUEST-ARGs are KEY=VALUE words for the guest's /init (init.sh lists
@@ -22,7 +26,9 @@ set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 kernel=$1 initrd=$2 out=$3
 shift 3
-timeout=${TIMEOUT:-300}
+timeout=${TIMEOUT:-1800}
+stall=${STALL:-300}
+case $timeout$stall in *[!0-9]*) die "TIMEOUT=$timeout STALL=$stall: expected whole seconds" ;; esac
 append='console=ttyS0 panic=-1 printk.time=1 loglevel=6'
 case ${PANIC_ON:-oops} in
 oops)		append+=' oops=panic' ;;
@@ -111,16 +117,38 @@ qemu_argv "$accel" "$out/initrd"
 } > "$out/qemu-cmd"
 chmod +x "$out/qemu-cmd"
 
-step_begin "booting $(basename "$kernel") under QEMU/$accel (timeout ${timeout} s)"
+step_begin "booting $(basename "$kernel") under QEMU/$accel (silence limit ${stall} s, timeout ${timeout} s)"
 set +e
-timeout -k 5 "$timeout" "${q[@]}" >"$out/qemu.log" 2>&1
+timeout -k 5 "$timeout" "${q[@]}" >"$out/qemu.log" 2>&1 &
+qpid=$!
+# The hang watchdog: stop the guest once the console has not grown for
+# $stall seconds (timeout(1) passes the TERM on to QEMU).
+stalled= quiet=0 last=-1
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 5
+	size=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
+	if [ "$size" != "$last" ]; then
+		last=$size quiet=0
+		continue
+	fi
+	quiet=$((quiet + 5))
+	if [ "$stall" != 0 ] && [ "$quiet" -ge "$stall" ]; then
+		stalled=1
+		kill "$qpid" 2>/dev/null
+		break
+	fi
+done
+wait "$qpid"
 qrc=$?
 set -e
 step_end
 touch "$out/console.log"
 tr -d '\r' < "$out/console.log" > "$out/console.txt"
 
-if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+if [ -n "$stalled" ]; then
+	tail -n 15 "$out/console.txt" | sed 's/^/  | /' >&2
+	echo "guest timed out: no console output for $stall s (console: $out/console.txt)" > "$out/error"
+elif [ $qrc = 124 ] || [ $qrc = 137 ]; then
 	tail -n 15 "$out/console.txt" | sed 's/^/  | /' >&2
 	echo "guest timed out after $timeout s (console: $out/console.txt)" > "$out/error"
 elif [ $qrc != 0 ]; then
