@@ -22,7 +22,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
+.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -35,6 +35,7 @@ help:
 	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
 	@echo "make watch    does every series apply to the newest Debian source of its kernel (no build)"
 	@echo "make rebase   rebase KVER's series onto the Debian source in the cache (git am)"
+	@echo "make bench-resetcost  what one tracking reset costs per page, stock KVER vs the kit's"
 	@echo "make kcidb    the KCIDB v5.3 document of the last make run, validated (not sent)"
 	@echo "make lava     a LAVA job definition for KVER's kit kernel and initramfs"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
@@ -180,6 +181,15 @@ clean:
 # a run with an empty cache.
 bench-loop:
 	@tests/bench/loop.sh
+
+# Figures for the core series' cost: one tracking reset (clear_refs,
+# PAGEMAP_SCAN write-protect, async UFFDIO_WRITEPROTECT) per page of
+# anonymous and memfd memory, on Debian's stock KVER and the kit's KVER side
+# by side, plus RESETCOST_KERNELS (LABEL=bzImage ...), e.g. an older build.
+RESETCOST_KERNELS ?=
+bench-resetcost: deps
+	@k=$$(kernel/scripts/build.sh) && \
+	tests/bench/resetcost.sh stock=stock-$(KVER) kit=$$k $(RESETCOST_KERNELS)
 
 # Figures for rxe ODP: perftest pinned vs --odp, side by side, in the guest
 # on the host's root filesystem (tests/guest/), on each kit kernel of
