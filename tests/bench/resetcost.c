@@ -32,27 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* PAGEMAP_SCAN (Linux 6.7), absent from Debian 12's headers */
-struct rc_page_region {
-	uint64_t start, end, categories;
-};
+#include "uapi_compat.h"
 
-struct rc_pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask;
-	uint64_t return_mask;
-};
-
-#define RC_PAGEMAP_SCAN		_IOWR('f', 16, struct rc_pm_scan_arg)
-#define RC_PAGE_IS_WRITTEN	(1 << 1)
-#define RC_PM_SCAN_WP_MATCHING	(1 << 0)
-#define RC_PM_SCAN_CHECK_WPASYNC (1 << 1)
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
-#endif
 #ifndef MFD_CLOEXEC
 #define MFD_CLOEXEC 1U
 #endif
@@ -91,8 +72,8 @@ static void touch(const struct area *a, int round)
 
 static int do_reset(enum reset r, const struct area *a)
 {
-	struct rc_page_region regs[1];
-	struct rc_pm_scan_arg arg;
+	struct page_region regs[1];
+	struct pm_scan_arg arg;
 	struct uffdio_writeprotect wp;
 	int fd, ret = 0;
 
@@ -107,15 +88,15 @@ static int do_reset(enum reset r, const struct area *a)
 	case RESET_PAGEMAP_WP:
 		memset(&arg, 0, sizeof(arg));
 		arg.size = sizeof(arg);
-		arg.flags = RC_PM_SCAN_WP_MATCHING | RC_PM_SCAN_CHECK_WPASYNC;
+		arg.flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
 		arg.start = (uintptr_t)a->addr;
 		arg.end = (uintptr_t)a->addr + a->len;
 		arg.vec = (uintptr_t)regs;
 		arg.vec_len = 1;
-		arg.category_mask = RC_PAGE_IS_WRITTEN;
-		arg.return_mask = RC_PAGE_IS_WRITTEN;
+		arg.category_mask = PAGE_IS_WRITTEN;
+		arg.return_mask = PAGE_IS_WRITTEN;
 		/* one region: the whole range is written, so one call */
-		return ioctl(pagemap_fd, RC_PAGEMAP_SCAN, &arg) < 0 ? -1 : 0;
+		return ioctl(pagemap_fd, PAGEMAP_SCAN, &arg) < 0 ? -1 : 0;
 	case RESET_UFFD_WP:
 		memset(&wp, 0, sizeof(wp));
 		wp.range.start = (uintptr_t)a->addr;

@@ -29,7 +29,7 @@ out=${OUT:-$PINKIT_ROOT/out}/bench-resetcost
 mkdir -p "$out"
 bin=$out/resetcost
 step_begin "building tests/bench/resetcost.c"
-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$bin" "$PINKIT_ROOT/tests/bench/resetcost.c"
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I "$PINKIT_ROOT/userspace/lib" -o "$bin" "$PINKIT_ROOT/tests/bench/resetcost.c"
 step_end
 
 labels=()

@@ -44,18 +44,6 @@
 #define MPOL_MF_MOVE	(1 << 1)
 #endif
 
-/* PAGEMAP_SCAN (Linux 6.7, include/uapi/linux/fs.h) */
-struct soak_pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask;
-	uint64_t return_mask;
-};
-
-#define SOAK_PAGEMAP_SCAN	_IOWR('f', 16, struct soak_pm_scan_arg)
-#define SOAK_PAGE_IS_WRITTEN	(1 << 1)
-#define SOAK_PM_SCAN_WP		(1 << 0)
-#define SOAK_PM_SCAN_WPASYNC	(1 << 1)
-
 #define CHUNK		64u
 #define WORDS		(CHUNK / 8)
 #define SPAGE		4096u
@@ -625,7 +613,7 @@ static int d_uffd_wp(struct soak *s, struct rng *r, char *why, size_t len)
 
 static int d_pagemap_scan(struct soak *s, struct rng *r, char *why, size_t len)
 {
-	struct soak_pm_scan_arg a;
+	struct pm_scan_arg a;
 	int fd = uffd_open(s, why, len), ret = 0, i;
 
 	if (fd < 0)
@@ -633,12 +621,12 @@ static int d_pagemap_scan(struct soak *s, struct rng *r, char *why, size_t len)
 	for (i = 0; i < 2 && !ret; i++) {
 		memset(&a, 0, sizeof(a));
 		a.size = sizeof(a);
-		a.flags = SOAK_PM_SCAN_WP | SOAK_PM_SCAN_WPASYNC;
+		a.flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
 		a.start = (uintptr_t)s->base;
 		a.end = (uintptr_t)s->base + s->len;
-		a.category_mask = SOAK_PAGE_IS_WRITTEN;
-		a.return_mask = SOAK_PAGE_IS_WRITTEN;
-		if (ioctl(s->t.pm_fd, SOAK_PAGEMAP_SCAN, &a) < 0) {
+		a.category_mask = PAGE_IS_WRITTEN;
+		a.return_mask = PAGE_IS_WRITTEN;
+		if (ioctl(s->t.pm_fd, PAGEMAP_SCAN, &a) < 0) {
 			snprintf(why, len, "PAGEMAP_SCAN write-protecting reset (Linux 6.7): %s",
 				 strerror(errno));
 			ret = errno == ENOTTY || errno == EINVAL ? 2 : -1;
