@@ -2,10 +2,10 @@
 # check-inputs.sh GOAL... - check the make variables pinkit reads, before
 # any work: the Makefile runs this while it reads its goals, so a bad value
 # stops make before a package check, a build, the build lock or a boot.
-# The values come in the environment as in_NAME (the Makefile passes each
-# one so; not NAME: bash's own SECONDS would hide make's).  Every
-# bad one gets a line on stderr, "pinkit: error: VAR=value ...", naming
-# what is accepted; exit 2 if there was one.
+# The Makefile passes each value in the environment as in_NAME (not NAME:
+# bash's own SECONDS would hide make's).  Every bad one gets a line on
+# stderr, "pinkit: error: VAR=value ...", naming what is accepted; exit 2
+# if there was one.
 set -u
 . "$(dirname "$0")/lib.sh"
 goals=" $* "
@@ -53,7 +53,7 @@ fi
 number SECONDS 1 86400 "the soak's length in seconds" required
 number N 2 1000 "the number of passes of make repeat" required
 number TIMEOUT 1 604800 "the seconds a whole boot may take"
-number STALL 1 604800 "the seconds the guest's console may stay silent"
+number STALL 0 604800 "the seconds the guest's console may stay silent (0: no limit)"
 number TIMEOUT_REPEAT 1 604800 "the seconds make repeat's boot may take"
 number TIMEOUT_RDMA_CORE 1 604800 "the seconds rdma-core's tests may take"
 number CRASHES 0 1000 "the kernel crashes to resume after (0: never resume)"
