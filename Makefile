@@ -14,6 +14,23 @@ TIMEOUT ?= $(if $(filter kasan,$(DEBUG)),5400,1800)
 # suite runs a second time with it on and must see corruption.
 CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
 export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT STALL ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL PANIC_ON CRASHES
+# make soak's length, make repeat's passes, make shell's kernel (below).
+SECONDS ?= 60
+N       ?= 20
+STOCK   ?=
+
+# The front door: every variable above (and the harness's own: KSELFTESTS,
+# TIMEOUT_REPEAT, ...) is checked while make reads this file, before any
+# goal's package check, build, build lock or boot (scripts/check-inputs.sh).
+# A bad value stops make here with exit status 2, having done nothing.
+INPUTS := KVER KSRC PATCHES PATCHDIRS DEBUG TIMEOUT STALL ACCEL JOBS CONTROL CMD KERNEL \
+	  PANIC_ON CRASHES SECONDS N STOCK ARGS KSELFTESTS TIMEOUT_REPEAT TIMEOUT_RDMA_CORE
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(shell $(foreach v,$(INPUTS),in_$(v)='$(subst ','\'',$($(v)))') \
+		scripts/check-inputs.sh $(MAKECMDGOALS) >&2 || echo bad),)
+$(error bad input (above): nothing was done)
+endif
+endif
 
 INITRD   := $(OUT)/initramfs-pinkit.gz
 RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kasan,$(DEBUG)),-kasan)
@@ -60,8 +77,7 @@ kernel:
 # KERNEL=bzImage boots an image already built (its kernel selftests beside
 # it: BZIMAGE.selftests.gz, or KSELFTESTS=archive|none).
 run: initramfs
-	@. scripts/lib.sh; [ -n "$(KSRC)" ] || check_kver "$(KVER)"; \
-	k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
 	tests/harness/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
 
 # make shell / make exec CMD='...': the guest on the host's root filesystem
@@ -70,7 +86,6 @@ run: initramfs
 # Debian's prebuilt kernel of KVER.  exec: CMD runs with bash -c in the
 # current directory; make exits non-zero when it does (the exact status on
 # the last line).
-STOCK ?=
 GUEST_KERNEL = m=; if [ "$(STOCK)" = 1 ]; then read -r k m _ < <(tests/guest/stock.sh $(KVER)); \
 	else k=$${KERNEL:-$$(kernel/scripts/build.sh)}; fi
 GUEST_NAME = $(if $(filter 1,$(STOCK)),stock-$(KVER),$(RUNNAME))
@@ -78,7 +93,6 @@ shell: deps
 	@$(GUEST_KERNEL); tests/guest/run.sh shell "$$k" $(OUT)/shell-$(GUEST_NAME) $$m
 
 exec: deps
-	@[ -n "$$CMD" ] || { echo "make exec: give the command: make exec CMD='ibv_devinfo -d rxe0 -v'" >&2; exit 2; }
 	@$(GUEST_KERNEL); tests/guest/run.sh exec "$$k" $(OUT)/exec-$(GUEST_NAME) $$m || \
 		{ rc=$$?; echo "pinkit: exit status $$rc" >&2; exit $$rc; }
 
@@ -97,7 +111,6 @@ stock: userspace
 # must report lost writes.  KERNEL=bzImage boots an image already built.
 # The guest gets SECONDS plus time to boot, set up and run the control
 # (more under KASAN, whose boot and control pass run several times slower).
-SECONDS ?= 60
 SOAK_SLACK := $(if $(filter kasan,$(DEBUG)),1200,420)
 soak: initramfs
 	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
@@ -107,7 +120,6 @@ soak: initramfs
 
 # make repeat: the suite N times in one boot; lists every case whose
 # verdict changed between the passes.
-N ?= 20
 repeat: initramfs
 	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
 	TIMEOUT=$${TIMEOUT_REPEAT:-$$(( $(N) * 60 + 300 ))} \

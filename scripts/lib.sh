@@ -77,6 +77,68 @@ check_kver()
 		"or KSRC=/path/to/a/kernel/tree for any other kernel source"
 }
 
+# is_kernel_tree DIR - true when DIR looks like a Linux source tree.
+is_kernel_tree()
+{
+	[ -f "$1/Makefile" ] && [ -f "$1/Kconfig" ] && [ -d "$1/arch/x86" ] &&
+		[ -x "$1/scripts/kconfig/merge_config.sh" ] &&
+		grep -q '^PATCHLEVEL = ' "$1/Makefile"
+}
+
+# check_ksrc DIR [any] - fail unless DIR is a Linux source tree a build can
+# use: there, not configured or built in place (any: built in place is fine,
+# for a tree that is only read).
+check_ksrc()
+{
+	[ -d "$1" ] || die "KSRC=$1 does not exist; point KSRC at a Linux source tree"
+	is_kernel_tree "$1" || die "KSRC=$1 is not a Linux kernel source tree" \
+		"(no Makefile with PATCHLEVEL, Kconfig, arch/x86 or" \
+		"scripts/kconfig/merge_config.sh); point KSRC at the top of one"
+	[ "${2:-}" = any ] && return 0
+	if [ -f "$1/.config" ] || [ -d "$1/include/config" ]; then
+		die "KSRC=$1 has been configured or built in place, so an out-of-tree" \
+			"build refuses it; run 'make mrproper' there or use a clean tree"
+	fi
+	return 0
+}
+
+# check_patchdirs DIR... - fail unless every DIR is a series directory (a
+# directory with a series file).
+check_patchdirs()
+{
+	local d
+	for d; do
+		[ -d "$d" ] || die "PATCHDIRS names $d, which is not a directory;" \
+			"give series directories such as PATCHDIRS=kernel/patches/7.3"
+		[ -f "$d/series" ] || die "PATCHDIRS names $d, which has no series file" \
+			"(one patch name a line, in order); give series directories" \
+			"such as PATCHDIRS=kernel/patches/7.3"
+	done
+	return 0
+}
+
+# check_patches VALUE - fail unless VALUE is a PATCHES pinkit knows: none
+# (no series) or empty (the default series, or PATCHDIRS).
+check_patches()
+{
+	case $1 in
+	'' | none) return 0 ;;
+	esac
+	die "PATCHES=$1 is not a value pinkit knows: PATCHES=none builds the" \
+		"kernel without any series (and without the control pass), no PATCHES" \
+		"the kit's series; PATCHDIRS=dir... applies other series"
+}
+
+# check_debug VALUE - fail unless VALUE is a DEBUG pinkit knows.
+check_debug()
+{
+	case $1 in
+	'' | 0 | 1 | kasan) return 0 ;;
+	esac
+	die "DEBUG=$1: use DEBUG=1 (DEBUG_VM, PROVE_LOCKING, ...) or DEBUG=kasan" \
+		"(the same plus KASAN), or no DEBUG"
+}
+
 # kver_suite VER - the Debian suite that carries linux-source-VER and its
 # prebuilt kernel: "system" for the system's own (bookworm) archive, else a
 # newer suite reached through scripts/debian-newer.sh.

@@ -6,14 +6,16 @@
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-"$PINKIT_ROOT/scripts/deps.sh" kernel
-
-# Bad input is reported at once, not after waiting for another build.
+# Bad input is reported at once, not after the package check or waiting
+# for another build (make checks it before this: scripts/check-inputs.sh).
 [ -n "${KSRC:-}" ] || check_kver "${KVER:-$DEFAULT_KVER}"
-case ${DEBUG:-0} in
-0|1|kasan) ;;
-*)	die "DEBUG=$DEBUG: use DEBUG=1 (DEBUG_VM, PROVE_LOCKING, ...) or DEBUG=kasan (the same plus KASAN)" ;;
-esac
+check_debug "${DEBUG:-}"
+check_patches "${PATCHES:-}"
+[ -z "${KSRC:-}" ] || check_ksrc "$KSRC"
+# shellcheck disable=SC2086 # PATCHDIRS is a blank-separated list
+[ -z "${PATCHDIRS:-}" ] || check_patchdirs $PATCHDIRS
+
+"$PINKIT_ROOT/scripts/deps.sh" kernel
 
 # One kernel build at a time: the patched trees and build directories are
 # shared by every run on this machine.  The image is copied out under the

@@ -15,14 +15,6 @@
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-# is_kernel_tree DIR - true when DIR looks like a Linux source tree.
-is_kernel_tree()
-{
-	[ -f "$1/Makefile" ] && [ -f "$1/Kconfig" ] && [ -d "$1/arch/x86" ] &&
-		[ -x "$1/scripts/kconfig/merge_config.sh" ] &&
-		grep -q '^PATCHLEVEL = ' "$1/Makefile"
-}
-
 tree_version()
 {
 	local v p
@@ -31,15 +23,10 @@ tree_version()
 	echo "$v.$p"
 }
 
+check_patches "${PATCHES:-}"
 if [ -n "${KSRC:-}" ]; then
-	[ -d "$KSRC" ] || die "KSRC=$KSRC does not exist; point KSRC at a Linux source tree"
-	is_kernel_tree "$KSRC" || die "KSRC=$KSRC is not a Linux kernel source tree" \
-		"(no Makefile with PATCHLEVEL, Kconfig, arch/x86 or" \
-		"scripts/kconfig/merge_config.sh); point KSRC at the top of one"
+	check_ksrc "$KSRC"
 	pristine=$(cd "$KSRC" && pwd)
-	[ -f "$pristine/.config" ] || [ -d "$pristine/include/config" ] &&
-		die "KSRC=$KSRC has been configured or built in place, so an out-of-tree" \
-			"build refuses it; run 'make mrproper' there or use a clean tree"
 	ver=$(tree_version "$pristine")
 	name=ksrc-$(echo "$pristine" | sha256sum | cut -c1-12)
 else
@@ -54,9 +41,9 @@ if [ "${PATCHES:-}" = none ]; then
 	dirs=()
 elif [ -n "${PATCHDIRS:-}" ]; then
 	read -r -a dirs <<< "$PATCHDIRS"
+	check_patchdirs "${dirs[@]}"
 	# Absolute: the patches are applied from inside the tree.
 	for i in "${!dirs[@]}"; do
-		[ -d "${dirs[$i]}" ] || die "PATCHDIRS names ${dirs[$i]}, which is not a directory"
 		dirs[$i]=$(cd "${dirs[$i]}" && pwd)
 	done
 else

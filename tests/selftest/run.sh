@@ -85,6 +85,34 @@ fails_without()
 	[ $rc != 0 ] && ! grep -Eq "$re" <<< "$out" && echo clean
 }
 
+# refused GOAL VAR=VALUE... - make GOAL with these variables, OUT and
+# PINKIT_CACHE in scratch directories; prints the output and, when make
+# refused at once (exit 2 within 10 s, neither directory made, nothing on
+# the output but the errors: no package check, build, lock or boot),
+# "refused before any work:" and the error lines on one line.
+refused()
+{
+	local o=$work/refused-out c=$work/refused-cache rc=0 t0=$SECONDS out
+	rm -rf "$o" "$c"
+	out=$(env -u MAKEFLAGS -u MAKEOVERRIDES -u MFLAGS -u MAKELEVEL \
+		OUT="$o" PINKIT_CACHE="$c" make -s "$@" 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	[ $rc = 2 ] && [ ! -e "$o" ] && [ ! -e "$c" ] && [ $((SECONDS - t0)) -lt 10 ] &&
+		! grep -Ev '^pinkit: error: |^Makefile:[0-9]+: \*\*\* bad input \(above\): nothing was done' <<< "$out" &&
+		echo "refused before any work: $(grep '^pinkit: error: ' <<< "$out" | paste -sd ' ')"
+	return 1
+}
+
+# one_line CMD... - CMD's exit status and its output, which must be one
+# line (an error names the problem and points at --help, no usage).
+one_line()
+{
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	echo "exit $rc, $(printf '%s\n' "$out" | wc -l) line: $(printf '%s' "$out" | paste -sd ' ')"
+	return $rc
+}
+
 # A kernel tree that is one only on the surface, and a bad patch for it.
 fake=$work/linux
 mkdir -p "$fake/arch/x86" "$fake/scripts/kconfig" "$fake/mm"
@@ -228,8 +256,44 @@ expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
 # The product runner is a plain loop: CUnit belongs to the unit tests only.
 expect ok product-links-no-cunit 'libibverbs' \
 	bash -c "ldd userspace/build/pinkit | grep -v -i cunit || exit 1; ! ldd userspace/build/pinkit | grep -qi cunit"
-expect fail kver-unknown 'KVER=5.4 is not supported.*KSRC=' \
-	make -s run KVER=5.4
+# The front door (scripts/check-inputs.sh): every bad make variable is
+# refused before any work, named with the values that would do.
+expect fail kver-unknown '^refused before any work: .*KVER=5.4 is not supported.*KSRC=' \
+	refused run KVER=5.4
+expect fail patches-unknown "^refused before any work: .*PATCHES=bogus is not a value .*PATCHES=none.*PATCHDIRS=" \
+	refused run PATCHES=bogus
+expect fail patches-none-with-patchdirs '^refused before any work: .*PATCHES=none and PATCHDIRS=.* give one' \
+	refused run PATCHES=none PATCHDIRS=kernel/patches/7.3
+expect fail soak-seconds-not-a-number "^refused before any work: .*SECONDS=abc: expected the soak's length .*1\.\.86400" \
+	refused soak SECONDS=abc
+expect fail soak-seconds-negative '^refused before any work: .*SECONDS=-5: expected .*1\.\.86400' \
+	refused soak SECONDS=-5
+expect fail soak-args-move-seconds '^refused before any work: .*ARGS=.*drop --iterations and give SECONDS=N' \
+	refused soak ARGS='--seed 1 --iterations 5'
+expect fail repeat-n-not-a-number '^refused before any work: .*N=abc: expected the number of passes .*2\.\.1000' \
+	refused repeat N=abc
+expect fail ksrc-missing-before-lock "^refused before any work: .*KSRC=$work/nothing does not exist" \
+	refused run KSRC="$work/nothing"
+expect fail patchdirs-missing "^refused before any work: .*PATCHDIRS names $work/nothing, which is not a directory" \
+	refused kernel PATCHDIRS="$work/nothing"
+expect fail patchdirs-without-series "^refused before any work: .*PATCHDIRS names $work/notree, which has no series file" \
+	refused soak PATCHDIRS="$work/notree"
+expect fail kernel-image-missing "^refused before any work: .*KERNEL=$work/nothing: no such file" \
+	refused shell KERNEL="$work/nothing"
+expect fail exec-needs-cmd "^refused before any work: .*make exec CMD='" \
+	refused exec
+expect fail bad-inputs-named-at-once '^refused before any work: .*DEBUG=2: .*TIMEOUT=0: .*CRASHES=-1: .*JOBS=x: ' \
+	refused run DEBUG=2 JOBS=x CRASHES=-1 TIMEOUT=0
+# The pinkit command: one line naming the problem, exit 2, list and run
+# alike.
+expect fail pinkit-unknown-command "^exit 2, 1 line: pinkit: unknown command 'frobnicate': expected 'list', 'run' or 'soak'; see 'pinkit --help'\$" \
+	one_line userspace/build/pinkit frobnicate
+expect fail pinkit-list-filter-selects-nothing "^exit 2, 1 line: pinkit: --filter 'nosuch/\*' selects no case" \
+	one_line userspace/build/pinkit list --filter 'nosuch/*'
+expect fail pinkit-run-filter-selects-nothing "^exit 2, 1 line: pinkit: --filter 'nosuch/\*' selects no case" \
+	one_line userspace/build/pinkit run --filter 'nosuch/*'
+expect fail pinkit-soak-two-bounds "^exit 2, 1 line: pinkit: --seconds 5 and --iterations 3 both bound the soak: give one; see 'pinkit soak --help'\$" \
+	one_line userspace/build/pinkit soak --seconds 5 --iterations 3
 expect fail ksrc-missing 'does not exist' \
 	env KSRC="$work/nothing" kernel/scripts/tree.sh
 expect fail ksrc-not-a-tree 'is not a Linux kernel source tree' \

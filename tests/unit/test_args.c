@@ -158,6 +158,48 @@ static void soak_options(void)
 	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--seed", "1"), -1);
 }
 
+/* The unknown command's message names every command there is. */
+static void unknown_command_names_all(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL(PARSE(&o, err, "frobnicate"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'list'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'run'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'soak'"));
+	/* no command recognised: main's "see 'pinkit --help'" has no name */
+	CU_ASSERT_EQUAL(o.cmd, PK_CMD_NONE);
+	CU_ASSERT_STRING_EQUAL(pk_cmd_name(o.cmd), "");
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--bogus"), -1);
+	CU_ASSERT_STRING_EQUAL(pk_cmd_name(o.cmd), "soak");
+}
+
+/* Options that contradict each other, or would be silently ignored. */
+static void conflicting_options(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--seconds", "30",
+			      "--iterations", "5"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--seconds 30"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--iterations 5"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--iterations=5",
+			      "--seconds=30"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "give one"));
+	/* the soak writes no JSON nor JUnit: refused, not ignored */
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--json"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--json"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--junit", "/tmp/j.xml"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--junit"));
+	/* each bound alone, and both for run (where --seconds is no option) */
+	CU_ASSERT_EQUAL(PARSE(&o, err, "soak", "--seconds", "30"), 0);
+	CU_ASSERT_TRUE(o.have_seconds);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--iterations", "2", "--json"), 0);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--seconds", "30"), -1);
+}
+
 static void usage_out(FILE *f, void *arg)
 {
 	(void)arg;
@@ -196,5 +238,7 @@ int ut_register_args(void)
 	UT_ADD(s, usage_text);
 	UT_ADD(s, kind_plugins);
 	UT_ADD(s, soak_options);
+	UT_ADD(s, unknown_command_names_all);
+	UT_ADD(s, conflicting_options);
 	return 0;
 }

@@ -474,6 +474,7 @@ struct pk_opts {
 	bool have_seed;		/* --seed given; else drawn and printed */
 	bool have_iterations;	/* --iterations given: bound by count */
 	unsigned int seconds;	/* --seconds, the whole soak */
+	bool have_seconds;	/* --seconds given: never with --iterations */
 	unsigned int writers;	/* --writers, 0: one per CPU */
 };
 
@@ -481,6 +482,8 @@ struct pk_opts {
 int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 		  size_t errlen);
 void pk_usage(FILE *f, const char *prog);
+/* "list", "run", "soak", "help"; "" for PK_CMD_NONE. */
+const char *pk_cmd_name(enum pk_cmd cmd);
 
 /* ------------------------------------------------------------------ */
 /* Verbs vehicle                                                      */

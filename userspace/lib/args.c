@@ -40,6 +40,23 @@ void pk_usage(FILE *f, const char *prog)
 		prog, prog, prog, PK_PLUGINS_MAX);
 }
 
+const char *pk_cmd_name(enum pk_cmd cmd)
+{
+	switch (cmd) {
+	case PK_CMD_LIST:
+		return "list";
+	case PK_CMD_RUN:
+		return "run";
+	case PK_CMD_SOAK:
+		return "soak";
+	case PK_CMD_HELP:
+		return "help";
+	case PK_CMD_NONE:
+		break;
+	}
+	return "";
+}
+
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -107,7 +124,7 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 		return 0;
 	} else {
 		snprintf(err, errlen,
-			 "unknown command '%s': expected 'list' or 'run'",
+			 "unknown command '%s': expected 'list', 'run' or 'soak'",
 			 argv[1]);
 		return -1;
 	}
@@ -195,6 +212,7 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 				return -1;
 			}
 			o->seconds = (unsigned int)n;
+			o->have_seconds = true;
 		} else if (o->cmd == PK_CMD_SOAK && is_opt(a, "--writers")) {
 			v = opt_value(argc, argv, &i, "--writers");
 			if (!v)
@@ -217,6 +235,13 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 				return -1;
 			}
 			o->timeout = (unsigned int)n;
+		} else if (o->cmd == PK_CMD_SOAK &&
+			   (is_opt(a, "--junit") || !strcmp(a, "--json"))) {
+			/* the soak writes KTAP only: a report would never come */
+			snprintf(err, errlen,
+				 "'%s' is not an option of 'soak' (it prints KTAP only)",
+				 a);
+			return -1;
 		} else if (is_opt(a, "--junit")) {
 			v = opt_value(argc, argv, &i, "--junit");
 			if (!v || !*v)
@@ -233,6 +258,12 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 		continue;
 missing:
 		snprintf(err, errlen, "option '%s' needs a value", a);
+		return -1;
+	}
+	if (o->cmd == PK_CMD_SOAK && o->have_seconds && o->have_iterations) {
+		snprintf(err, errlen,
+			 "--seconds %u and --iterations %u both bound the soak: give one",
+			 o->seconds, o->iterations);
 		return -1;
 	}
 	return 0;

@@ -14,15 +14,26 @@
 
 #include "pinkit-soak.h"
 
+/* A filter that selects nothing is an error for list as for run: exit 2. */
 static int cmd_list(const struct pk_case *cases, size_t n,
-		    const struct pk_opts *o)
+		    const struct pk_opts *o, const char *prog)
 {
-	size_t i;
+	size_t i, shown = 0;
 
-	for (i = 0; i < n; i++)
-		if (pk_filter_match(o->filter, cases[i].name))
+	for (i = 0; i < n; i++) {
+		if (pk_filter_match(o->filter, cases[i].name)) {
 			printf("%s\n", cases[i].name);
-	return fflush(stdout) ? 2 : 0;
+			shown++;
+		}
+	}
+	if (fflush(stdout))
+		return 2;
+	if (!shown) {
+		fprintf(stderr, "%s: --filter '%s' selects no case; '%s list' without it names them all\n",
+			prog, o->filter ? o->filter : "", prog);
+		return 2;
+	}
+	return 0;
 }
 
 /*
@@ -278,8 +289,9 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (pk_parse_args(argc, argv, &o, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		pk_usage(stderr, prog);
+		/* one line: the problem and where the usage is, not the usage */
+		fprintf(stderr, "%s: %s; see '%s%s%s --help'\n", prog, err, prog,
+			o.cmd == PK_CMD_NONE ? "" : " ", pk_cmd_name(o.cmd));
 		return 2;
 	}
 	if (o.cmd == PK_CMD_HELP) {
@@ -306,7 +318,7 @@ int main(int argc, char **argv)
 	n += nodp;
 	n += pk_fork_copies_expand(cases + n, nx - nodp);
 	if (o.cmd == PK_CMD_LIST)
-		ret = cmd_list(cases, n, &o);
+		ret = cmd_list(cases, n, &o, prog);
 	else if (o.cmd == PK_CMD_SOAK)
 		ret = cmd_soak(&o, prog);
 	else
