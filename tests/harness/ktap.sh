@@ -125,7 +125,8 @@ ktap_kselftest()
 		why = ""; skip = 0
 		if (d ~ /^# SKIP( |$)/) {
 			sub(/^# SKIP */, "", d); why = d; skip = 1
-			if (match(d, / \([^()]*\)$/)) {
+			# the reason in a trailing "(...)", one nested "(...)" allowed
+			if (match(d, / \(([^()]|\([^()]*\))*\)$/)) {
 				why = substr(d, RSTART + 2, RLENGTH - 3); d = substr(d, 1, RSTART - 1)
 			}
 		} else if (match(d, / # SKIP( |$)/)) {

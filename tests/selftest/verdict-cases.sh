@@ -99,6 +99,15 @@ mkdir -p "$work/ks-skips"
 printf 'why: a self-test\nkselftest/pt/*\tno THP here\n' > "$work/ks-skips/kit-7.3"
 expect ok kselftest-harness-skip-after-name '^2 passed, 0 failed, 1 skipped' \
 	env SKIPS_DIR="$work/ks-skips" CONTROL= tests/harness/verdict.sh "$work/ks-skip" ks-skip
+# kselftest.h's skip has no name: "ok 2 # SKIP <case> (<why>)"; the case is
+# named without the reason, also when the reason has a "(...)" of its own,
+# so that it has the same name as where it runs (stock kernels skip it)
+cp -a "$work/ks/." "$work/ks-skipnest/"
+printf 'TAP version 13\n1..2\nok 1 pt: anon\nok 2 # SKIP pt: thp pinned (no gup_test (CONFIG_GUP_TEST, debugfs))\n' \
+	> "$work/ks-skipnest/results/kselftest/pt.ktap"
+printf 'why: a self-test\nkselftest/pt/pt/thp-pinned\tno gup_test (CONFIG_GUP_TEST, debugfs)\n' > "$work/ks-skips/kit-7.3"
+expect ok kselftest-nameless-skip-nested-reason '^2 passed, 0 failed, 1 skipped' \
+	env SKIPS_DIR="$work/ks-skips" CONTROL= tests/harness/verdict.sh "$work/ks-skipnest" ks-skipnest
 cp -a "$work/ks/." "$work/ks-nest/"
 printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..2\n  ok 1 sub one\n  not ok 2 sub two\nok 1 parent\n' \
 	> "$work/ks-nest/results/kselftest/pt.ktap"
