@@ -40,21 +40,19 @@ void pk_usage(FILE *f, const char *prog)
 		prog, prog, prog, PK_PLUGINS_MAX);
 }
 
+/* The command words, by enum pk_cmd: one table for parsing and naming. */
+static const char *const cmd_names[] = {
+	[PK_CMD_NONE] = "",
+	[PK_CMD_LIST] = "list",
+	[PK_CMD_RUN] = "run",
+	[PK_CMD_SOAK] = "soak",
+	[PK_CMD_HELP] = "help",
+};
+
 const char *pk_cmd_name(enum pk_cmd cmd)
 {
-	switch (cmd) {
-	case PK_CMD_LIST:
-		return "list";
-	case PK_CMD_RUN:
-		return "run";
-	case PK_CMD_SOAK:
-		return "soak";
-	case PK_CMD_HELP:
-		return "help";
-	case PK_CMD_NONE:
-		break;
-	}
-	return "";
+	return (size_t)cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) ?
+	       cmd_names[cmd] : "";
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -96,9 +94,12 @@ static bool is_opt(const char *a, const char *opt)
 	return !strncmp(a, opt, len) && (a[len] == '\0' || a[len] == '=');
 }
 
+#define EXPECTED_CMDS	"expected 'list', 'run' or 'soak'"
+
 int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 		  size_t errlen)
 {
+	enum pk_cmd c;
 	int i;
 
 	memset(o, 0, sizeof(*o));
@@ -109,23 +110,19 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 	err[0] = '\0';
 
 	if (argc < 2) {
-		snprintf(err, errlen, "missing command: expected 'list', 'run' or 'soak'");
+		snprintf(err, errlen, "missing command: %s", EXPECTED_CMDS);
 		return -1;
 	}
-	if (!strcmp(argv[1], "list")) {
-		o->cmd = PK_CMD_LIST;
-	} else if (!strcmp(argv[1], "run")) {
-		o->cmd = PK_CMD_RUN;
-	} else if (!strcmp(argv[1], "soak")) {
-		o->cmd = PK_CMD_SOAK;
-	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-		   !strcmp(argv[1], "-h")) {
+	for (c = PK_CMD_LIST; c <= PK_CMD_HELP; c++)
+		if (!strcmp(argv[1], cmd_names[c]))
+			o->cmd = c;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		o->cmd = PK_CMD_HELP;
+	if (o->cmd == PK_CMD_HELP)
 		return 0;
-	} else {
-		snprintf(err, errlen,
-			 "unknown command '%s': expected 'list', 'run' or 'soak'",
-			 argv[1]);
+	if (o->cmd == PK_CMD_NONE) {
+		snprintf(err, errlen, "unknown command '%s': %s", argv[1],
+			 EXPECTED_CMDS);
 		return -1;
 	}
 
