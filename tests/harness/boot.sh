@@ -122,16 +122,17 @@ set +e
 timeout -k 5 "$timeout" "${q[@]}" >"$out/qemu.log" 2>&1 &
 qpid=$!
 # The hang watchdog: stop the guest once the console has not grown for
-# $stall seconds (timeout(1) passes the TERM on to QEMU).
+# $stall seconds (timeout(1) passes the TERM on to QEMU).  It looks once a
+# second, so a boot that ends is not kept waiting.
 stalled= quiet=0 last=-1
 while kill -0 "$qpid" 2>/dev/null; do
-	sleep 5
+	sleep 1
 	size=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
 	if [ "$size" != "$last" ]; then
 		last=$size quiet=0
 		continue
 	fi
-	quiet=$((quiet + 5))
+	quiet=$((quiet + 1))
 	if [ "$stall" != 0 ] && [ "$quiet" -ge "$stall" ]; then
 		stalled=1
 		kill "$qpid" 2>/dev/null
