@@ -52,7 +52,7 @@ struct area {
 };
 
 static long page_size;
-static int pagemap_fd = -1, uffd = -1;
+static int clear_refs_fd = -1, pagemap_fd = -1, uffd = -1;
 
 static double now_ns(void)
 {
@@ -75,16 +75,10 @@ static int do_reset(enum reset r, const struct area *a)
 	struct page_region regs[1];
 	struct pm_scan_arg arg;
 	struct uffdio_writeprotect wp;
-	int fd, ret = 0;
 
 	switch (r) {
 	case RESET_CLEAR_REFS:
-		fd = open("/proc/self/clear_refs", O_WRONLY);
-		if (fd < 0 || write(fd, "4", 1) != 1)
-			ret = -1;
-		if (fd >= 0)
-			close(fd);
-		return ret;
+		return write(clear_refs_fd, "4", 1) == 1 ? 0 : -1;
 	case RESET_PAGEMAP_WP:
 		memset(&arg, 0, sizeof(arg));
 		arg.size = sizeof(arg);
@@ -207,10 +201,12 @@ int main(int argc, char **argv)
 		perror("resetcost: mmap of the memfd");
 		goto out;
 	}
+	/* opened once: the timed reset is the write or ioctl alone */
+	clear_refs_fd = open("/proc/self/clear_refs", O_WRONLY);
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
 	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (pagemap_fd < 0 || uffd < 0) {
-		perror("resetcost: /proc/self/pagemap or userfaultfd");
+	if (clear_refs_fd < 0 || pagemap_fd < 0 || uffd < 0) {
+		perror("resetcost: /proc/self/clear_refs, /proc/self/pagemap or userfaultfd");
 		goto out;
 	}
 	api.features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED |
