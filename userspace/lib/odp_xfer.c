@@ -12,6 +12,11 @@
  *             ibv_reg_mr_iova() at an iova 1 TiB above the buffer's
  *             address, and every address the case posts (remote address
  *             or local SGE) is in that iova space.
+ *             The big-* geometries run on ODP MRs of odp-3g (3 GiB),
+ *             odp-4g (4 GiB) and odp-4g-64k (4 GiB + 64 KiB) of
+ *             MAP_NORESERVE anonymous memory, of which a case touches
+ *             only what it transfers (registering an ODP MR faults
+ *             nothing in): ODP has no size limit a pinned MR lacks.
  *             The huge-* geometries run on 4 hugetlb pages of 2 MiB
  *             instead: pinned-huge (a pinned MR, the control),
  *             odp-huge (ODP without IBV_ACCESS_HUGETLB: the core maps
@@ -43,6 +48,13 @@
  *             huge-span      4 MiB + 2 pages + 34 bytes from the last page
  *                            of huge page 0 (less 17 bytes) into huge
  *                            page 3: three huge page boundaries
+ *             big-tail       3 pages + 500 bytes ending 100 bytes before
+ *                            the end of a big MR
+ *             big-prefetch   a read prefetch (ibv_advise_mr(PREFETCH),
+ *                            with FLUSH or async) of one 2 GiB SGE from
+ *                            MR offset 1 GiB, memory never touched: the
+ *                            zero page is mapped and mincore() shows it
+ *                            resident
  *             huge-replace   huge page 2 replaced under the MR (munmap,
  *                            then mmap MAP_FIXED of a new one with other
  *                            bytes) after the device accessed it, then a
@@ -51,10 +63,11 @@
  *                            the old page by design)
  *   op        rdma-write | rdma-read | send (out of the MR) |
  *             recv (into the MR) | fetch-add | cmp-swap | advise-write |
- *             prefetch-sync (PREFETCH_WRITE with IBV_ADVISE_MR_FLAG_FLUSH:
- *             the kernel faults the range in before it returns) |
- *             prefetch-async (PREFETCH_WRITE without flags: the kernel
- *             checks the request and queues the faults)
+ *             prefetch-sync (PREFETCH_WRITE, or PREFETCH for big-prefetch,
+ *             with IBV_ADVISE_MR_FLAG_FLUSH: the kernel faults the range
+ *             in before it returns) |
+ *             prefetch-async (the same without flags: the kernel checks
+ *             the request and queues the faults)
  *
  * Invariants: a transfer inside the MR completes successfully and the
  * bytes the CPU and the device see are the bytes written, with every byte
@@ -103,17 +116,20 @@
 #include "internal.h"
 
 enum xk { XK_PINNED, XK_PINNED_IOVA, XK_ODP, XK_ODP_IOVA, XK_PINNED_HUGE,
-	  XK_ODP_HUGE, XK_ODP_HUGETLB, XK_ODP_HUGETLB_IOVA, XK_NR };
+	  XK_ODP_HUGE, XK_ODP_HUGETLB, XK_ODP_HUGETLB_IOVA, XK_ODP_3G,
+	  XK_ODP_4G, XK_ODP_4G64K, XK_NR };
 enum xop { XO_WRITE, XO_READ, XO_SEND, XO_RECV, XO_FADD, XO_CSWAP,
 	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_NR };
 enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
 	  XG_PAST_END, XG_WRAP, XG_PREFETCH, XG_ADV_INSIDE, XG_ADV_ACROSS,
 	  XG_ADV_PAST, XG_ADV_WRAP, XG_ADV_BAD_LKEY, XG_HUGE_PAST4K,
-	  XG_HUGE_CROSS, XG_HUGE_SPAN, XG_HUGE_REPLACE, XG_NR };
+	  XG_HUGE_CROSS, XG_HUGE_SPAN, XG_HUGE_REPLACE, XG_BIG_TAIL,
+	  XG_BIG_PREFETCH, XG_NR };
 
 static const char *const xk_names[XK_NR] = {
 	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova", "pinned-huge",
-	"odp-huge", "odp-hugetlb", "odp-hugetlb-iova",
+	"odp-huge", "odp-hugetlb", "odp-hugetlb-iova", "odp-3g", "odp-4g",
+	"odp-4g-64k",
 };
 static const char *const xop_names[XO_NR] = {
 	"rdma-write", "rdma-read", "send", "recv", "fetch-add", "cmp-swap",
@@ -130,10 +146,13 @@ static const char *const xop_names[XO_NR] = {
 #define HUGE_ODP_KINDS	((1u << XK_ODP_HUGE) | (1u << XK_ODP_HUGETLB) | \
 			 (1u << XK_ODP_HUGETLB_IOVA))
 #define HUGE_KINDS	((1u << XK_PINNED_HUGE) | HUGE_ODP_KINDS)
+#define BIG_KINDS	((1u << XK_ODP_3G) | (1u << XK_ODP_4G) | \
+			 (1u << XK_ODP_4G64K))
 
 static bool xk_odp(enum xk k)
 {
-	return k == XK_ODP || k == XK_ODP_IOVA || (HUGE_ODP_KINDS & (1u << k));
+	return k == XK_ODP || k == XK_ODP_IOVA ||
+	       ((HUGE_ODP_KINDS | BIG_KINDS) & (1u << k));
 }
 
 static bool xk_iova(enum xk k)
@@ -145,6 +164,20 @@ static bool xk_iova(enum xk k)
 static bool xk_huge(enum xk k)
 {
 	return HUGE_KINDS & (1u << k);
+}
+
+static bool xk_big(enum xk k)
+{
+	return BIG_KINDS & (1u << k);
+}
+
+/* The length of a big kind's MR. */
+static size_t xk_big_len(enum xk k)
+{
+	size_t gib = (size_t)1 << 30;
+
+	return k == XK_ODP_3G ? 3 * gib :
+	       k == XK_ODP_4G ? 4 * gib : 4 * gib + 65536;
 }
 
 /* registered with IBV_ACCESS_HUGETLB */
@@ -177,6 +210,9 @@ static const struct {
 	[XG_HUGE_CROSS] = { "huge-cross", OPS_RW, HUGE_KINDS, false },
 	[XG_HUGE_SPAN] = { "huge-span", OPS_RW, HUGE_KINDS, false },
 	[XG_HUGE_REPLACE] = { "huge-replace", OPS_RW, HUGE_ODP_KINDS, false },
+	[XG_BIG_TAIL] = { "big-tail", OPS_RW, BIG_KINDS, false },
+	[XG_BIG_PREFETCH] = { "big-prefetch", OPS_PREFETCH, 1u << XK_ODP_4G64K,
+			      false },
 };
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
@@ -232,9 +268,15 @@ struct xc {
 	struct ibv_pd *pd;
 	struct ibv_cq *cq;
 	struct ibv_qp *qp[2];	/* qp[0] requester, qp[1] responder */
-	uint8_t *buf;		/* the MR under test */
+	uint8_t *map;		/* the memory of the MR under test */
+	size_t map_len;
+	/*
+	 * The part of the MR a case touches, at iova x->iova: all of it but
+	 * for the big kinds, whose view is the MR's last XC_BIG_VIEW pages.
+	 */
+	uint8_t *buf;
 	size_t len;
-	uint64_t iova;		/* the MR's iova */
+	uint64_t iova;
 	struct ibv_mr *mr;
 	uint8_t *scratch;	/* the other side, a pinned MR */
 	size_t scratch_len;
@@ -253,6 +295,9 @@ struct xc {
 #define XC_HUGE_PAGES	4
 #define XC_HUGETLB_FREE	"/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 #define XC_BAD_LKEY	0x5a5a5a00u	/* xor'ed into an lkey: no MR has it */
+#define XC_BIG_VIEW	8		/* pages of a big MR a big-tail touches */
+#define XC_BIG_PF_OFF	((size_t)1 << 30)	/* big-prefetch's SGE */
+#define XC_BIG_PF_LEN	((size_t)2 << 30)
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB	(21 << MAP_HUGE_SHIFT)
@@ -314,25 +359,30 @@ static int qp_connect(struct xc *x, struct ibv_qp *qp, uint32_t dqpn)
 }
 
 /*
- * Map the buffer of the MR under test (@huge: XC_HUGE_PAGES hugetlb pages
- * of 2 MiB, else anonymous 4 KiB pages), the scratch buffer and the two
- * copies of the MR's bytes.  On failure nothing is left mapped or
- * allocated and -1 is returned with a FAIL recorded, or a SKIP when there
- * are not enough free hugetlb pages.
+ * Map the x->map_len bytes of the MR under test (hugetlb pages of 2 MiB
+ * for the huge kinds, MAP_NORESERVE for the big ones, else anonymous 4 KiB
+ * pages), set the view x->buf, x->len on them, and allocate the scratch
+ * buffer and the two copies of the view's bytes.  On failure nothing is
+ * left mapped or allocated and -1 is returned with a FAIL recorded, or a
+ * SKIP when there are not enough free hugetlb pages.
  */
-static int xc_alloc(struct xc *x, bool huge)
+static int xc_alloc(struct xc *x, enum xk kind)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	bool huge = xk_huge(kind);
 	char free_pages[32] = "?";
 	const char *what;
 	int err;
 
 	if (huge)
 		flags |= MAP_HUGETLB | MAP_HUGE_2MB;
-	x->buf = mmap(NULL, x->len, PROT_READ | PROT_WRITE, flags, -1, 0);
-	if (x->buf == MAP_FAILED) {
+	if (xk_big(kind))
+		flags |= MAP_NORESERVE;
+	x->map = mmap(NULL, x->map_len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (x->map == MAP_FAILED) {
 		err = errno;
-		x->buf = NULL;
+		x->map = NULL;
+		x->len = x->map_len;
 		if (huge) {
 			pk_read_file(XC_HUGETLB_FREE, free_pages,
 				     sizeof(free_pages));
@@ -344,6 +394,8 @@ static int xc_alloc(struct xc *x, bool huge)
 		what = "mmap of the MR's buffer";
 		goto err;
 	}
+	x->len = xk_big(kind) ? (size_t)XC_BIG_VIEW * x->page : x->map_len;
+	x->buf = x->map + x->map_len - x->len;
 	x->scratch_len = x->len + x->page;
 	x->scratch = mmap(NULL, x->scratch_len, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -374,7 +426,8 @@ err_scratch:
 	munmap(x->scratch, x->scratch_len);
 	x->scratch = NULL;
 err_buf:
-	munmap(x->buf, x->len);
+	munmap(x->map, x->map_len);
+	x->map = NULL;
 	x->buf = NULL;
 err:
 	pk_fail(x->r, "%s (%zu bytes): %s", what, x->len, strerror(err));
@@ -385,15 +438,18 @@ static int xc_open(struct xc *x, enum xk kind)
 {
 	struct ibv_device *dev = x->dev->ibdev;
 	struct ibv_qp_init_attr qa;
+	char what[160];
 	unsigned int acc;
+	uint64_t iova;
 	int i;
 
 	x->page = (int)sysconf(_SC_PAGESIZE);
 	x->mtu = 128 << x->dev->active_mtu;
 	/* huge-span moves 4 MiB in MTU-sized packets (per case: 30 s) */
 	x->timeout_ms = xk_huge(kind) ? 20000 : 5000;
-	x->len = xk_huge(kind) ? XC_HUGE_PAGES * XC_HUGE_SZ :
-				 (size_t)XC_PAGES * x->page;
+	x->map_len = xk_big(kind) ? xk_big_len(kind) :
+		     xk_huge(kind) ? XC_HUGE_PAGES * XC_HUGE_SZ :
+				     (size_t)XC_PAGES * x->page;
 	x->ctx = ibv_open_device(dev);
 	if (!x->ctx)
 		return fail_errno(x, "ibv_open_device");
@@ -420,7 +476,7 @@ static int xc_open(struct xc *x, enum xk kind)
 	    qp_connect(x, x->qp[1], x->qp[0]->qp_num))
 		return -1;
 
-	if (xc_alloc(x, xk_huge(kind)))
+	if (xc_alloc(x, kind))
 		return -1;
 	x->smr = ibv_reg_mr(x->pd, x->scratch, x->scratch_len,
 			    IBV_ACCESS_LOCAL_WRITE);
@@ -433,22 +489,24 @@ static int xc_open(struct xc *x, enum xk kind)
 		acc |= IBV_ACCESS_ON_DEMAND;
 	if (xk_hugetlb(kind))
 		acc |= IBV_ACCESS_HUGETLB;
-	x->iova = (uintptr_t)x->buf;
+	iova = (uintptr_t)x->map;
 	if (xk_iova(kind))
-		x->iova += XC_IOVA_SHIFT;
-	x->mr = ibv_reg_mr_iova(x->pd, x->buf, x->len, x->iova, acc);
+		iova += XC_IOVA_SHIFT;
+	x->iova = iova + (size_t)(x->buf - x->map);
+	x->mr = ibv_reg_mr_iova(x->pd, x->map, x->map_len, iova, acc);
 	if (!x->mr && xk_hugetlb(kind) && errno == EOPNOTSUPP) {
 		/* rxe before it took the flag; not a verdict on the kernel */
 		pk_skip(x->r, "device %s refuses IBV_ACCESS_ON_DEMAND | IBV_ACCESS_HUGETLB: ibv_reg_mr_iova: %s",
 			x->dev->name, strerror(errno));
 		return -1;
 	}
-	if (!x->mr)
-		return fail_errno(x, xk_hugetlb(kind) ?
-				  "ibv_reg_mr_iova(IBV_ACCESS_ON_DEMAND | IBV_ACCESS_HUGETLB)" :
-				  xk_odp(kind) ?
-				  "ibv_reg_mr_iova(IBV_ACCESS_ON_DEMAND)" :
-				  "ibv_reg_mr_iova");
+	if (!x->mr) {
+		snprintf(what, sizeof(what), "ibv_reg_mr_iova(%s) of %zu bytes (%s)",
+			 xk_hugetlb(kind) ? "IBV_ACCESS_ON_DEMAND | IBV_ACCESS_HUGETLB" :
+			 xk_odp(kind) ? "IBV_ACCESS_ON_DEMAND" : "pinned",
+			 x->map_len, xk_names[kind]);
+		return fail_errno(x, what);
+	}
 	return 0;
 }
 
@@ -469,8 +527,8 @@ static void xc_close(struct xc *x)
 		ibv_dealloc_pd(x->pd);
 	if (x->ctx)
 		ibv_close_device(x->ctx);
-	if (x->buf)
-		munmap(x->buf, x->len);
+	if (x->map)
+		munmap(x->map, x->map_len);
 	if (x->scratch)
 		munmap(x->scratch, x->scratch_len);
 	free(x->before);
@@ -656,6 +714,14 @@ static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 	case XG_HUGE_SPAN:	/* huge page 0's last page to huge page 3's first */
 		*off = XC_HUGE_SZ - x->page - 17;
 		*len = 2 * XC_HUGE_SZ + 2 * x->page + 34;
+		break;
+	case XG_BIG_TAIL:	/* the view is the MR's last pages */
+		*len = 3 * x->page + 500;
+		*off = x->len - 100 - *len;
+		break;
+	case XG_BIG_PREFETCH:
+		*off = XC_BIG_PF_OFF;
+		*len = XC_BIG_PF_LEN;
 		break;
 	case XG_HUGE_REPLACE:	/* inside huge page 2, past its first 4 KiB */
 		*off = 2 * XC_HUGE_SZ + 3 * x->page + 200;
@@ -890,8 +956,8 @@ typedef int (*cmd_advise_fn)(struct ibv_pd *pd,
  * EOPNOTSUPP.  Returns 0 or the errno of the call, or -1 with a SKIP
  * recorded when neither path exists.
  */
-static int advise(struct xc *x, uint32_t flags, struct ibv_sge *sge,
-		  const char **via)
+static int advise(struct xc *x, enum ibv_advise_mr_advice advice,
+		  uint32_t flags, struct ibv_sge *sge, const char **via)
 {
 	cmd_advise_fn cmd;
 	void *sym;
@@ -899,8 +965,7 @@ static int advise(struct xc *x, uint32_t flags, struct ibv_sge *sge,
 	if (ibv_advise_mr(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE, 0, NULL,
 			  0) != EOPNOTSUPP) {
 		*via = "ibv_advise_mr";
-		return ibv_advise_mr(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE,
-				     flags, sge, 1);
+		return ibv_advise_mr(x->pd, advice, flags, sge, 1);
 	}
 	sym = dlsym(RTLD_DEFAULT, "ibv_cmd_advise_mr");
 	if (!sym) {
@@ -910,7 +975,7 @@ static int advise(struct xc *x, uint32_t flags, struct ibv_sge *sge,
 	}
 	memcpy(&cmd, &sym, sizeof(cmd));
 	*via = "ibv_cmd_advise_mr (the provider has no advise_mr)";
-	return cmd(x->pd, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE, flags, sge, 1);
+	return cmd(x->pd, advice, flags, sge, 1);
 }
 
 /*
@@ -935,7 +1000,7 @@ static int advise_reaches_driver(struct xc *x, uint32_t flags)
 	sge.addr = x->iova + x->page;
 	sge.length = 8;
 	sge.lkey = x->mr->lkey ^ XC_BAD_LKEY;
-	ret = advise(x, flags, &sge, &via);
+	ret = advise(x, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE, flags, &sge, &via);
 	if (ret < 0)
 		return -1;
 	if (ret == EINVAL || ret == ENOENT) {
@@ -1026,7 +1091,8 @@ static void run_advise_ok(struct xc *x, bool sync, size_t off, size_t len)
 	sge.addr = x->iova + off;
 	sge.length = (uint32_t)len;
 	sge.lkey = x->mr->lkey;
-	ret = advise(x, sync ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge, &via);
+	ret = advise(x, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE,
+		     sync ? IBV_ADVISE_MR_FLAG_FLUSH : 0, &sge, &via);
 	if (ret < 0)
 		return;
 	snprintf(what, sizeof(what), "%s(PREFETCH_WRITE, %s) of %zu bytes at 0x%llx (MR offset 0x%zx) after MADV_DONTNEED of its %zu pages",
@@ -1132,7 +1198,7 @@ static void run_advise(struct xc *x, enum xg g, enum xk k, enum xop o,
 	sge.addr = g == XG_ADV_WRAP ? UINT64_MAX - 63 : x->iova + off;
 	sge.length = g == XG_ADV_WRAP ? 200 : (uint32_t)len;
 	sge.lkey = x->mr->lkey;
-	ret = advise(x, flags, &sge, &via);
+	ret = advise(x, IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE, flags, &sge, &via);
 	if (ret < 0)
 		return;
 	snprintf(what, sizeof(what), "%s(PREFETCH_WRITE, %s) of %u bytes at 0x%llx, lkey 0x%x (%s MR 0x%llx..0x%llx, lkey 0x%x)",
@@ -1229,6 +1295,95 @@ static void run_huge_replace(struct xc *x, enum xop o, size_t off,
 	xc_transfer(x, o, off, len, &lsge, &msge, what);
 }
 
+/* mincore() of one page of the mapping: 1 resident, 0 not, -1 FAIL. */
+static int map_resident(struct xc *x, size_t at)
+{
+	unsigned char vec;
+
+	if (mincore(x->map + at, x->page, &vec)) {
+		pk_fail(x->r, "mincore of MR offset 0x%zx: %s", at,
+			strerror(errno));
+		return -1;
+	}
+	return vec & 1;
+}
+
+#define XC_BIG_PF_WAIT	15.0	/* s for an async big-prefetch (cases die at 30 s) */
+
+/*
+ * big-prefetch: ibv_advise_mr(PREFETCH) of the @len bytes from MR offset
+ * @off of a big MR, memory the process never touched, with FLUSH (@sync)
+ * or without.  A read fault of such memory maps the shared zero page and
+ * needs no memory, so 2 GiB can be prefetched in a guest of less;
+ * mincore() of the range's first, middle and last page must show them
+ * absent before, and resident when the call returns (sync) or within
+ * XC_BIG_PF_WAIT s (async).  v7.3.4's rxe takes the length as an int:
+ * 2 GiB is negative and reaches the core sign-extended, so the sync call
+ * fails with EINVAL and the async one succeeds and faults nothing in.
+ */
+static void run_big_prefetch(struct xc *x, bool sync, size_t off,
+			     size_t len)
+{
+	size_t at[3] = { off, off + len / 2, off + len - x->page };
+	uint64_t mr_iova = x->iova - (size_t)(x->buf - x->map);
+	uint32_t flags = sync ? IBV_ADVISE_MR_FLAG_FLUSH : 0;
+	struct ibv_sge sge;
+	double t0, deadline;
+	char what[200];
+	const char *via;
+	int i, in, ret;
+
+	if (advise_reaches_driver(x, flags) != 1)
+		return;
+	sge.addr = mr_iova + off;
+	sge.length = (uint32_t)len;
+	sge.lkey = x->mr->lkey;
+	snprintf(what, sizeof(what), "(PREFETCH, %s) of %u bytes at MR offset 0x%zx of %s (%zu bytes, never touched)",
+		 sync ? "FLUSH" : "async", sge.length, off,
+		 xk_names[XK_ODP_4G64K], x->map_len);
+	for (i = 0; i < 3; i++) {
+		in = map_resident(x, at[i]);
+		if (in < 0)
+			return;
+		if (in) {
+			pk_skip(x->r, "MR offset 0x%zx is resident before the prefetch: what it faults in cannot be seen",
+				at[i]);
+			return;
+		}
+	}
+	t0 = pk_now();
+	ret = advise(x, IBV_ADVISE_MR_ADVICE_PREFETCH, flags, &sge, &via);
+	if (ret < 0)
+		return;
+	if (ret) {
+		pk_fail(x->r, "%s%s: %s; it must succeed", via, what,
+			strerrorname_np(ret));
+		return;
+	}
+	deadline = t0 + (sync ? 0 : XC_BIG_PF_WAIT);
+	for (i = 0; i < 3; ) {
+		in = map_resident(x, at[i]);
+		if (in < 0)
+			return;
+		if (in) {
+			i++;
+			continue;
+		}
+		if (pk_now() >= deadline) {
+			if (sync)
+				pk_fail(x->r, "%s%s: success, but MR offset 0x%zx is not resident when it returns: the prefetch faulted nothing in there",
+					via, what, at[i]);
+			else
+				pk_fail(x->r, "%s%s: success, but MR offset 0x%zx is not resident %.0f s later: the prefetch faulted nothing in there",
+					via, what, at[i], XC_BIG_PF_WAIT);
+			return;
+		}
+		usleep(10000);
+	}
+	pk_diag(x->r, "%s%s: success; its first, middle and last pages are resident after %.1f s, as they must be",
+		via, what, pk_now() - t0);
+}
+
 /* Prerequisites the device may lack: a SKIP that says why. */
 static bool xfer_skip(const struct pk_dev_info *d, enum xk k, enum xop o,
 		      struct pk_result *r)
@@ -1290,6 +1445,8 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 			run_prefetch(&x, off, len);
 		else if (g == XG_HUGE_REPLACE)
 			run_huge_replace(&x, o, off, len);
+		else if (g == XG_BIG_PREFETCH)
+			run_big_prefetch(&x, o == XO_PF_SYNC, off, len);
 		else if (o == XO_PF_SYNC || o == XO_PF_ASYNC)
 			run_advise(&x, g, k, o, off, len);
 		else if (g == XG_PAGE_EDGE) {
