@@ -4,6 +4,7 @@
  * and the example plugin loaded through dlopen as `pinkit --kind-plugin`
  * loads it.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -24,31 +25,56 @@ static int nop_read(struct pk_kind_dev *d, const struct pk_xfer *x, size_t n)
 
 #define BASE(n)	.name = (n), .read_name = "r", .write_name = "w", \
 		.attach = nop_attach, .detach = nop_attach
-#define GOOD(n)	BASE(n), .abi = PK_KIND_ABI, .read = nop_read
+#define GOOD(n)	PK_KIND_OPS_HEAD, BASE(n), .read = nop_read
+
+/* register @k and expect a refusal that says @why */
+#define REFUSED(k, why)							\
+	do {								\
+		CU_ASSERT_EQUAL(pk_kind_register(&(k), "./x.so", err,	\
+						 sizeof(err)), -1);	\
+		if (!strstr(err, (why))) {				\
+			fprintf(stderr, "# %s\n", err);			\
+			CU_FAIL("not the reason " why);			\
+		}							\
+	} while (0)
 
 /* Each way a kind can be malformed is refused with the reason. */
 static void register_refuses(void)
 {
-	static const struct pk_kind_ops old_abi = { BASE("x-old"), .abi = 99,
-						     .read = nop_read };
+	static const struct pk_kind_ops v1 = { BASE("x-v1"), .abi = 1,
+					       .read = nop_read };
+	static const struct pk_kind_ops other_abi = { BASE("x-old"),
+						      .abi = 99,
+						      .read = nop_read };
+	static const struct pk_kind_ops small = {
+		BASE("x-small"), .abi = PK_KIND_ABI, .size = 16,
+		.read = nop_read };
 	static const struct pk_kind_ops bad_name = { GOOD("X Y") };
 	static const struct pk_kind_ops dup = { GOOD("pinned-rw") };
-	static const struct pk_kind_ops no_read = { BASE("x-noread"),
-						    .abi = PK_KIND_ABI };
+	static const struct pk_kind_ops no_read = { PK_KIND_OPS_HEAD,
+						    BASE("x-noread") };
 	static const struct pk_kind_ops writes_no_op = {
 		GOOD("x-writes"), .flags = PK_KF_WRITES };
-	char err[PK_MSG_MAX];
+	static const struct pk_kind_ops test_hook = {
+		GOOD("x-hook"), .flags = PK_KF_TEST_HOOK };
+	static const struct pk_kind_ops verbs = {
+		GOOD("x-verbs"), .flags = PK_KF_VERBS | PK_KF_PIN };
+	static const struct pk_kind_ops pin_noref = {
+		GOOD("x-both"), .flags = PK_KF_PIN | PK_KF_NO_REF };
+	char err[PK_MSG_MAX * 2];
 	size_t n = pk_kind_count();
 
-	CU_ASSERT_EQUAL(pk_kind_register(&old_abi, err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "version 99, this pinkit has version 1"));
-	CU_ASSERT_EQUAL(pk_kind_register(&bad_name, err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is not [a-z0-9-]+"));
-	CU_ASSERT_EQUAL(pk_kind_register(&dup, err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already there"));
-	CU_ASSERT_EQUAL(pk_kind_register(&no_read, err, sizeof(err)), -1);
-	CU_ASSERT_EQUAL(pk_kind_register(&writes_no_op, err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "PK_KF_WRITES must come with write()"));
+	REFUSED(v1, "interface version 1, this pinkit has version 2");
+	REFUSED(v1, "PK_KIND_OPS_HEAD");
+	REFUSED(other_abi, "version 99, this pinkit has version 2");
+	REFUSED(small, "is 16 bytes");
+	REFUSED(bad_name, "is not [a-z0-9-]+");
+	REFUSED(dup, "already there (built-in)");
+	REFUSED(no_read, "lacks attach, detach, read");
+	REFUSED(writes_no_op, "PK_KF_WRITES must come with write()");
+	REFUSED(test_hook, "declares PK_KF_TEST_HOOK, which no plugin may");
+	REFUSED(verbs, "declares PK_KF_VERBS, which no plugin may");
+	REFUSED(pin_noref, "both PK_KF_PIN and PK_KF_NO_REF");
 	CU_ASSERT_EQUAL(pk_kind_count(), n);
 }
 
@@ -61,10 +87,13 @@ static void builtins_well_formed(void)
 		const struct pk_kind_ops *k = pk_kind_at(i);
 
 		CU_ASSERT_EQUAL(k->abi, PK_KIND_ABI);
+		CU_ASSERT_EQUAL(k->size, sizeof(struct pk_kind_ops));
 		CU_ASSERT_PTR_EQUAL(pk_kind_find(k->name), k);
 		CU_ASSERT(!(k->flags & PK_KF_WRITES) == !k->write);
 		CU_ASSERT(!(k->flags & PK_KF_ATOMIC) == !k->atomic);
 		CU_ASSERT_FALSE((k->flags & PK_KF_PIN) && (k->flags & PK_KF_NO_REF));
+		CU_ASSERT_TRUE(pk_kind_is_builtin(k));
+		CU_ASSERT_STRING_EQUAL(pk_kind_origin(k), "built-in");
 	}
 	CU_ASSERT_PTR_NOT_NULL(pk_kind_find("io-uring-fixed"));
 	CU_ASSERT_PTR_NULL(pk_kind_find("no-such-kind"));
@@ -78,11 +107,12 @@ static void builtins_well_formed(void)
 static void example_plugin_loads(void)
 {
 	const struct pk_kind_ops *k;
-	char err[PK_MSG_MAX];
+	char err[PK_MSG_MAX * 4];
 	size_t n0 = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
+	size_t before = pk_kind_count();
 
 	CU_ASSERT_EQUAL(pk_kind_plugin_load("./no-such.so", err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such.so"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such.so: cannot load it: "));
 	CU_ASSERT_EQUAL(pk_kind_plugin_load("procmem-kind.so", err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "give a path"));
 	if (pk_kind_plugin_load(PK_EXAMPLE_PLUGIN, err, sizeof(err))) {
@@ -92,10 +122,13 @@ static void example_plugin_loads(void)
 	}
 	k = pk_kind_find("procmem-example");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
-	CU_ASSERT_EQUAL(k->flags, PK_KF_NO_REF | PK_KF_WRITES | PK_KF_TEST_HOOK);
+	CU_ASSERT_EQUAL(k->flags, PK_KF_NO_REF | PK_KF_WRITES);
+	CU_ASSERT_STRING_EQUAL(pk_kind_origin(k), PK_EXAMPLE_PLUGIN);
+	CU_ASSERT_FALSE(pk_kind_is_builtin(k));
 	CU_ASSERT(pk_expand(pk_rows, pk_nr_rows, NULL, 0) > n0);
 	CU_ASSERT_EQUAL(pk_kind_plugin_load(PK_EXAMPLE_PLUGIN, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already there"));
+	CU_ASSERT_EQUAL(pk_kind_count(), before + 1);
 }
 
 int ut_register_kinds(void)

@@ -19,6 +19,34 @@
 
 #include "pinkit-kind.h"
 
+/*
+ * pinkit's own flags beside the public ones of pinkit-kind.h: only
+ * built-in kinds have them (pk_kind_register() refuses a plugin's kind
+ * with one).
+ */
+enum {
+	/*
+	 * An RDMA MR through pinkit's verbs vehicle (kind_rdma.c): it has
+	 * SEND/RECV, remote access errors and a hostile peer's requests.
+	 */
+	PK_KF_VERBS = 1 << 0,
+	/*
+	 * A kernel test hook (gup_test, test_hmm) rather than a device
+	 * driver: the rows about driver-facing APIs leave it out.
+	 */
+	PK_KF_TEST_HOOK = 1 << 5,
+};
+
+/* The direction moves data through SEND/RECV (PK_KF_VERBS kinds). */
+enum {
+	PK_DIRF_MSG = 1 << 1,
+};
+
+_Static_assert(!((PK_KF_VERBS | PK_KF_TEST_HOOK) & PK_KF_ALL),
+	       "pinkit's own kind flags overlap the public PK_KF_*");
+_Static_assert(!(PK_DIRF_MSG & (PK_DIRF_DEV_WRITES | PK_DIRF_ATOMIC)),
+	       "PK_DIRF_MSG overlaps the public PK_DIRF_*");
+
 #define PK_NAME_MAX	160
 #define PK_MSG_MAX	256
 #define PK_DIAG_MAX	3072
@@ -323,8 +351,20 @@ extern const struct pk_disturb_desc pk_disturbs[PK_DIST_NR];
 size_t pk_kind_count(void);
 const struct pk_kind_ops *pk_kind_at(size_t i);
 const struct pk_kind_ops *pk_kind_find(const char *name);
-/* Add a kind after checking it; -1 with the reason in @err. */
-int pk_kind_register(const struct pk_kind_ops *k, char *err, size_t len);
+/* Is @k one of pinkit's own kinds (not a plugin's)? */
+bool pk_kind_is_builtin(const struct pk_kind_ops *k);
+/* "built-in", or the plugin file @k came from. */
+const char *pk_kind_origin(const struct pk_kind_ops *k);
+/*
+ * Add a plugin's kind, from the file @from, after checking its version,
+ * size, name, flags and operations; -1 with the reason in @err.
+ */
+int pk_kind_register(const struct pk_kind_ops *k, const char *from, char *err,
+		     size_t len);
+/* Forget the kinds registered after the first @count (a failed plugin). */
+void pk_kind_truncate(size_t count);
+/* "PK_KF_PIN|PK_KF_WRITES" ("none" for 0) into @buf; returns @buf. */
+char *pk_kind_flags_str(unsigned int flags, char *buf, size_t len);
 /* dlopen @path and register the kinds it exports; -1 with @err. */
 int pk_kind_plugin_load(const char *path, char *err, size_t len);
 
@@ -420,6 +460,19 @@ bool pk_filter_match(const char *filter, const char *name);
 /* ------------------------------------------------------------------ */
 /* Reports                                                            */
 /* ------------------------------------------------------------------ */
+
+/* A flag (one bit or several) and its name, for pk_flag_names(). */
+struct pk_flag_name {
+	uint64_t mask;
+	const char *name;
+};
+
+/*
+ * The names of @names whose mask @flags has, '|'-separated and cut at the
+ * last whole name that fits in @len; @none when there is none.  Returns @buf.
+ */
+char *pk_flag_names(uint64_t flags, const struct pk_flag_name *names,
+		    size_t n, const char *none, char *buf, size_t len);
 
 struct pk_report_entry {
 	const char *name;
@@ -586,6 +639,30 @@ struct pk_env {
 	unsigned int timeout;
 	bool verbose;
 };
+
+/* The opaque handle of pinkit-kind.h (pk_kind_dev.host) is the pk_env. */
+static inline const struct pk_host *pk_host_of(const struct pk_env *env)
+{
+	return (const struct pk_host *)(const void *)env;
+}
+
+static inline const struct pk_env *pk_host_env(const struct pk_host *h)
+{
+	return (const struct pk_env *)(const void *)h;
+}
+
+/*
+ * Start an attachment of @k in @env asking @dir_flags (kinds.c): size,
+ * ops, host, the operation names, no status.  The caller sets the buffer
+ * (addr, len, page) and scratch_len.
+ */
+void pk_kind_dev_init(struct pk_kind_dev *d, const struct pk_kind_ops *k,
+		      const struct pk_env *env, unsigned int dir_flags);
+/*
+ * The kind's check() of what d->dir_flags ask, if it has one: 0 it can,
+ * 1 it cannot (skipped in @r with its reason), -1 check() failed (in @r).
+ */
+int pk_kind_check(struct pk_kind_dev *d, struct pk_result *r);
 
 /* Run one case in the calling process (the forked child). */
 void pk_case_run(const struct pk_case *c, const struct pk_env *env,

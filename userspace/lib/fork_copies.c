@@ -263,26 +263,13 @@ static int fc_attach(struct fc *f, const struct pk_case *c,
 		size_t first = place_start(f, j, places, per);
 		int ret;
 
-		d->ops = c->kind;
+		pk_kind_dev_init(d, c->kind, env, 0);
 		d->addr = f->pinned_buf + first * f->page;
 		d->len = per * f->page;
 		d->page = f->page;
 		d->scratch_len = f->page + 4096;
-		d->host = env;
-		d->status = -1;
-		d->read_name = c->kind->read_name;
-		d->write_name = c->kind->write_name;
-		if (c->kind->check) {
-			ret = c->kind->check(d);
-			if (ret) {
-				if (ret == PK_KIND_SKIP)
-					pk_skip(f->r, "%s", d->err);
-				else
-					pk_fail(f->r, "%s (check): %s",
-						c->kind->name, d->err);
-				return -1;
-			}
-		}
+		if (pk_kind_check(d, f->r))
+			return -1;
 		ret = c->kind->attach(d);
 		f->nattached = j + 1;
 		if (ret == PK_KIND_SKIP) {

@@ -999,23 +999,12 @@ static int attach(struct soak *s, const struct pk_case *c,
 	struct pk_kind_dev *d = &s->t.kd;
 	int ret;
 
-	d->ops = c->kind;
+	pk_kind_dev_init(d, c->kind, env, 0);
 	d->page = SPAGE;
-	d->host = env;
-	d->status = -1;
-	d->read_name = c->kind->read_name;
-	d->write_name = c->kind->write_name;
+	ret = pk_kind_check(d, r);
+	if (ret)
+		return ret;
 	if (c->kind->check) {
-		d->dir_flags = 0;
-		ret = c->kind->check(d);
-		if (ret == PK_KIND_SKIP) {
-			pk_skip(r, "%s", d->err);
-			return 1;
-		}
-		if (ret) {
-			pk_fail(r, "%s (check): %s", c->kind->name, d->err);
-			return -1;
-		}
 		d->dir_flags = PK_DIRF_ATOMIC;
 		s->have_atomic = c->kind->atomic && !c->kind->check(d);
 		d->dir_flags = PK_DIRF_MSG | PK_DIRF_DEV_WRITES;
@@ -1025,10 +1014,11 @@ static int attach(struct soak *s, const struct pk_case *c,
 		s->have_atomic = c->kind->atomic;
 	}
 	/*
-	 * A kernel test hook moves whole pages (gup_test, test_hmm): writing
-	 * its stripe would write the CPU's too, so it only reads.
+	 * A device that moves whole pages (PK_KF_WHOLE_PAGES: test_hmm)
+	 * would write the CPU's stripes with its own, so it only reads.
 	 */
-	s->dev_writes = c->kind->write && !(c->kind->flags & PK_KF_TEST_HOOK);
+	s->dev_writes = c->kind->write &&
+			!(c->kind->flags & PK_KF_WHOLE_PAGES);
 	if (c->kind->write && !s->dev_writes)
 		pk_diag(r, "%s moves whole pages: the device reads, the CPU writes",
 			c->kind->name);

@@ -283,7 +283,7 @@ int main(int argc, char **argv)
 	const char *prog = "pinkit";
 	struct pk_case *cases;
 	struct pk_opts o;
-	char err[512];
+	char err[1024];
 	unsigned int i;
 	size_t n, nx, nodp;
 	int ret;
