@@ -101,15 +101,17 @@ static void builtins_well_formed(void)
 
 /*
  * The example plugin loads, adds its kind with its flags, and the rows
- * expand over it; loading it again is refused (names are unique), and a
- * missing file or a bare name says what is wrong.
+ * expand over it under device-neutral direction names, which --filter
+ * also finds by the old RDMA names; loading it again is refused (names
+ * are unique), and a missing file or a bare name says what is wrong.
  */
 static void example_plugin_loads(void)
 {
 	const struct pk_kind_ops *k;
 	char err[PK_MSG_MAX * 4];
-	size_t n0 = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
+	size_t n0 = pk_expand(pk_rows, pk_nr_rows, NULL, 0), n, i, rdma = 0;
 	size_t before = pk_kind_count();
+	struct pk_case *c;
 
 	CU_ASSERT_EQUAL(pk_kind_plugin_load("./no-such.so", err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such.so: cannot load it: "));
@@ -125,7 +127,23 @@ static void example_plugin_loads(void)
 	CU_ASSERT_EQUAL(k->flags, PK_KF_NO_REF | PK_KF_WRITES);
 	CU_ASSERT_STRING_EQUAL(pk_kind_origin(k), PK_EXAMPLE_PLUGIN);
 	CU_ASSERT_FALSE(pk_kind_is_builtin(k));
-	CU_ASSERT(pk_expand(pk_rows, pk_nr_rows, NULL, 0) > n0);
+	n = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
+	CU_ASSERT(n > n0);
+	c = calloc(n, sizeof(*c));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	pk_expand(pk_rows, pk_nr_rows, c, n);
+	for (i = 0; i < n; i++) {
+		if (c[i].kind != k)
+			continue;
+		CU_ASSERT_PTR_NULL(strstr(c[i].name, "rdma"));
+		rdma += pk_case_match("*/rdma-write-cpu-read", &c[i]);
+		if (!strcmp(c[i].name, "none/anon-4k/procmem-example/dev-write-cpu-read")) {
+			CU_ASSERT_TRUE(pk_case_match("none/anon-4k/procmem-example/rdma-write-cpu-read", &c[i]));
+			CU_ASSERT_FALSE(pk_case_match("*,!*/rdma-write-cpu-read", &c[i]));
+		}
+	}
+	CU_ASSERT(rdma > 0);
+	free(c);
 	CU_ASSERT_EQUAL(pk_kind_plugin_load(PK_EXAMPLE_PLUGIN, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already there"));
 	CU_ASSERT_EQUAL(pk_kind_count(), before + 1);

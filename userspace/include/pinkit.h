@@ -315,10 +315,16 @@ extern const struct pk_backing_desc pk_backings[PK_BACK_NR];
 
 /* Directions: the round that moves data once the memory is disturbed. */
 struct pk_dir_desc {
-	const char *name;
+	const char *name;		/* device-neutral: "dev-write-cpu-read" */
 	unsigned int flags;		/* PK_DIRF_* (pinkit-kind.h) */
 	bool plain;			/* runs on every backing */
 	int (*round)(struct pk_tc *t);	/* 0, or -1 when it could not run */
+	/*
+	 * The RDMA name of kind interface version 1 ("rdma-write-cpu-read"),
+	 * which the built-in kinds' cases keep for one more release; NULL:
+	 * the same as @name.  --filter takes either for every case.
+	 */
+	const char *v1_name;
 };
 
 extern const struct pk_dir_desc pk_dirs[PK_DIR_NR];
@@ -398,12 +404,21 @@ struct pk_case {
 	const struct pk_kind_ops *kind;
 	enum pk_backing backing;
 	enum pk_dir dir;
+	/* the direction's other name, which --filter takes too; NULL: none */
+	const char *dir_alias;
 	unsigned int xfer;	/* odp-xfer case (odp_xfer.c), 0: a row case */
 	unsigned int fork_copies; /* fork-copies case (fork_copies.c), 0: not */
 };
 
 const char *pk_backing_name(enum pk_backing b);
+/* The device-neutral name of @d; pk_case_dir_name() is a case's. */
 const char *pk_dir_name(enum pk_dir d);
+/*
+ * The direction part of the name of a case of kind @k: the device-neutral
+ * name, or for a built-in kind the name of interface version 1 where @d
+ * has one (rows.c).
+ */
+const char *pk_case_dir_name(const struct pk_kind_ops *k, enum pk_dir d);
 const char *pk_disturb_name(enum pk_disturb d);
 
 /*
@@ -456,6 +471,12 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
  * glob (or there is none) and no exclude glob.  NULL or "" selects all.
  */
 bool pk_filter_match(const char *filter, const char *name);
+/*
+ * Is case @c selected?  Its name and, where its direction has another
+ * name (c->dir_alias), that name too: an include glob may match either,
+ * an exclude glob that matches either leaves it out.
+ */
+bool pk_case_match(const char *filter, const struct pk_case *c);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                            */

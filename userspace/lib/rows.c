@@ -62,6 +62,21 @@ bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k)
 	       !(k->flags & row->kind_lacks);
 }
 
+const char *pk_case_dir_name(const struct pk_kind_ops *k, enum pk_dir d)
+{
+	if (d < PK_DIR_NR && pk_dirs[d].v1_name && pk_kind_is_builtin(k))
+		return pk_dirs[d].v1_name;
+	return pk_dir_name(d);
+}
+
+/* The name of @d a case of @k does not carry, NULL if it has one only. */
+static const char *dir_alias(const struct pk_kind_ops *k, enum pk_dir d)
+{
+	if (!pk_dirs[d].v1_name)
+		return NULL;
+	return pk_kind_is_builtin(k) ? pk_dirs[d].name : pk_dirs[d].v1_name;
+}
+
 /*
  * Kinds by what they are (PK_KF_*, include/pinkit-kind.h): every kind, the
  * device kinds (not the kernel's test hooks gup_test and test_hmm), the
@@ -324,6 +339,7 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 						c->kind = kind;
 						c->backing = b;
 						c->dir = d;
+						c->dir_alias = dir_alias(kind, d);
 						c->xfer = 0;
 						c->fork_copies = 0;
 						snprintf(c->name, sizeof(c->name),
@@ -331,7 +347,7 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 							 row->name,
 							 pk_backing_name(b),
 							 kind->name,
-							 pk_dir_name(d));
+							 pk_case_dir_name(kind, d));
 					}
 					count++;
 				}

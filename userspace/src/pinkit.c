@@ -21,7 +21,7 @@ static int cmd_list(const struct pk_case *cases, size_t n,
 	size_t i, shown = 0;
 
 	for (i = 0; i < n; i++) {
-		if (pk_filter_match(o->filter, cases[i].name)) {
+		if (pk_case_match(o->filter, &cases[i])) {
 			printf("%s\n", cases[i].name);
 			shown++;
 		}
@@ -94,7 +94,7 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 		return 2;
 	}
 	for (i = 0; i < nall; i++)
-		if (pk_filter_match(o->filter, all[i].name))
+		if (pk_case_match(o->filter, &all[i]))
 			sel[n++] = all[i];
 	if (!n) {
 		fprintf(stderr, "%s: --filter '%s' selects no case; see '%s list'\n",
