@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kind table and the vendor seam: what pk_kind_register() refuses,
- * and the example plugin loaded through dlopen as `pinkit --kind-plugin`
- * loads it.
+ * the example plugin loaded through dlopen as `pinkit --kind-plugin`
+ * loads it, and a new kind reaching every family its flags allow.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,16 @@ static int nop_read(struct pk_kind_dev *d, const struct pk_xfer *x, size_t n)
 	(void)d;
 	(void)x;
 	(void)n;
+	return 0;
+}
+
+static int nop_atomic(struct pk_kind_dev *d, size_t off, uint64_t add,
+		      uint64_t *old)
+{
+	(void)d;
+	(void)off;
+	(void)add;
+	*old = 0;
 	return 0;
 }
 
@@ -99,6 +109,166 @@ static void builtins_well_formed(void)
 	CU_ASSERT_PTR_NULL(pk_kind_find("no-such-kind"));
 }
 
+/* The cases of family @f that kind @k has, into a new array. */
+static struct pk_case *cases_of(const struct pk_family *f,
+				const struct pk_kind_ops *k, size_t *n)
+{
+	size_t all = f->expand(NULL, 0), i;
+	struct pk_case *c = calloc(all ? all : 1, sizeof(*c));
+
+	*n = 0;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	f->expand(c, all);
+	for (i = 0; i < all; i++)
+		if (c[i].kind == k)
+			c[(*n)++] = c[i];
+	return c;
+}
+
+/* The same case in both arrays: row, backing, direction, fork-copies id. */
+static bool same_cases(const struct pk_case *a, size_t na,
+		       const struct pk_case *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (a[i].row != b[i].row || a[i].backing != b[i].backing ||
+		    a[i].dir != b[i].dir ||
+		    a[i].fork_copies != b[i].fork_copies)
+			return false;
+	return true;
+}
+
+static const struct pk_family *const families[] = {
+	&pk_family_rows, &pk_family_odp_xfer, &pk_family_fork_copies,
+	&pk_family_soak,
+};
+
+#define NR_FAMILIES	(sizeof(families) / sizeof(families[0]))
+
+static void add_or_fail(const struct pk_kind_ops *k)
+{
+	char err[PK_MSG_MAX * 2];
+
+	if (pk_kind_register(k, "./fake.so", err, sizeof(err))) {
+		fprintf(stderr, "# %s\n", err);
+		CU_FAIL_FATAL("a well-formed kind was refused");
+	}
+}
+
+/*
+ * A new kind entry reaches every family its flags allow, and only those:
+ * a plugin's kind with io-uring-fixed's flags (PK_KF_PIN | PK_KF_WRITES,
+ * none of pinkit's own) gets the very cases io-uring-fixed gets in every
+ * family, fork-copies and the soak among them, under device-neutral
+ * direction names; one that pins one range at a time loses pin-4; one
+ * without PK_KF_PIN reaches neither fork-copies nor the pin rows.
+ */
+static void new_kind_reaches_its_families(void)
+{
+	static const struct pk_kind_ops pins = {
+		GOOD("fake-gpu-pins"), .flags = PK_KF_PIN | PK_KF_WRITES,
+		.write = nop_read };
+	static const struct pk_kind_ops one = {
+		GOOD("fake-one-attach"), .flags = PK_KF_PIN | PK_KF_ONE_ATTACH };
+	static const struct pk_kind_ops noref = {
+		GOOD("fake-mirror"),
+		.flags = PK_KF_NO_REF | PK_KF_WRITES | PK_KF_ATOMIC,
+		.write = nop_read, .atomic = nop_atomic };
+	const struct pk_kind_ops *uring = pk_kind_find("io-uring-fixed");
+	size_t before = pk_kind_count(), f, na, nb, i;
+	struct pk_case *a, *b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(uring);
+	add_or_fail(&pins);
+	add_or_fail(&one);
+	add_or_fail(&noref);
+	for (f = 0; f < NR_FAMILIES; f++) {
+		a = cases_of(families[f], &pins, &na);
+		b = cases_of(families[f], uring, &nb);
+		if (!same_cases(a, na, b, nb)) {
+			fprintf(stderr, "# %s: %zu cases for the new kind, %zu for io-uring-fixed\n",
+				families[f]->name, na, nb);
+			CU_FAIL("a kind with io-uring-fixed's flags gets other cases");
+		}
+		/* the odp-xfer family takes pinkit's RDMA kinds only */
+		CU_ASSERT_EQUAL(na > 0, families[f] != &pk_family_odp_xfer);
+		for (i = 0; i < na; i++)
+			CU_ASSERT_PTR_NULL(strstr(a[i].name, "rdma"));
+		free(a);
+		free(b);
+	}
+	/* the families by count: 3 backings x 4 pins, 6 soak backings */
+	a = cases_of(&pk_family_fork_copies, &pins, &na);
+	CU_ASSERT_EQUAL(na, 12);
+	free(a);
+	a = cases_of(&pk_family_fork_copies, &one, &na);
+	CU_ASSERT_EQUAL(na, 9);
+	for (i = 0; i < na; i++) {
+		size_t len = strlen(a[i].name);
+
+		CU_ASSERT(len < 6 || strcmp(a[i].name + len - 6, "/pin-4"));
+	}
+	free(a);
+	a = cases_of(&pk_family_soak, &pins, &na);
+	CU_ASSERT_EQUAL(na, 6);
+	CU_ASSERT_STRING_EQUAL(a[0].name, "soak/anon-4k/fake-gpu-pins");
+	free(a);
+	a = cases_of(&pk_family_fork_copies, &noref, &na);
+	CU_ASSERT_EQUAL(na, 0);
+	free(a);
+	/* rows: every row whose flags a kind has, and no other */
+	a = cases_of(&pk_family_rows, &noref, &na);
+	for (i = 0; i < na; i++) {
+		CU_ASSERT_TRUE(pk_row_has_kind(a[i].row, &noref));
+		CU_ASSERT_FALSE(a[i].row->kind_has & PK_KF_PIN);
+	}
+	CU_ASSERT(na > 0);
+	free(a);
+	a = cases_of(&pk_family_rows, &pins, &na);
+	for (i = 0; i < na && strcmp(a[i].row->name, "fork-parent-writes"); i++)
+		;
+	CU_ASSERT(i < na);
+	free(a);
+	pk_kind_truncate(before);
+	CU_ASSERT_EQUAL(pk_kind_count(), before);
+	CU_ASSERT_PTR_NULL(pk_kind_find("fake-gpu-pins"));
+}
+
+static void report_kinds(FILE *f, void *arg)
+{
+	(void)arg;
+	CU_ASSERT_EQUAL(pk_kinds_report(f), 0);
+}
+
+/* list --kinds: a line per kind, family and row; with a 0, the reason. */
+static void kinds_report_says_why(void)
+{
+	static const char *const want[] = {
+		"\nkind io-uring-fixed (built-in): PK_KF_PIN|PK_KF_WRITES\n",
+		"\n  fork-copies 12\n",		/* pinned-rw */
+		"\n  fork-copies 9\n",		/* gup-longterm-ro */
+		"\n  fork-copies 0: needs PK_KF_PIN: ",	/* odp */
+		"\n  soak 6\n",
+		"\n    row hostile 0: needs PK_KF_VERBS\n",
+		"\n    row collapse 0: not for a kind with PK_KF_TEST_HOOK\n",
+		"\n    row uffd-rwp 0: its disturbance (UFFDIO_RWPROTECT, device writes) needs PK_KF_WRITES\n",
+	};
+	char *s = ut_capture(report_kinds, NULL);
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!strstr(s, want[i])) {
+			fprintf(stderr, "# no '%s' in list --kinds\n", want[i]);
+			CU_FAIL("list --kinds lacks a line (see the # line)");
+		}
+	}
+	free(s);
+}
+
 /*
  * The example plugin loads, adds its kind with its flags, and the rows
  * expand over it under device-neutral direction names, which --filter
@@ -157,6 +327,8 @@ int ut_register_kinds(void)
 		return -1;
 	UT_ADD(s, register_refuses);
 	UT_ADD(s, builtins_well_formed);
+	UT_ADD(s, new_kind_reaches_its_families);
+	UT_ADD(s, kinds_report_says_why);
 	UT_ADD(s, example_plugin_loads);
 	return 0;
 }

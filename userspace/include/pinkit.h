@@ -460,6 +460,51 @@ size_t pk_fork_copies_expand(struct pk_case *out, size_t max);
 void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 			struct pk_result *r);
 
+/*
+ * A family of cases: the rows, odp-xfer, fork-copies, the soak.  Each
+ * selects kinds by PK_KF_* flags alone, so a kind reaches every family
+ * its flags allow (`pinkit list --kinds` shows which, and why not).
+ */
+struct pk_family {
+	const char *name;	/* the first part of its case names */
+	const char *what;	/* one line: what its cases prove */
+	unsigned int kind_has;	/* PK_KF_* a kind needs, every one */
+	unsigned int kind_lacks; /* PK_KF_* that keep a kind out */
+	const char *why;	/* why those flags, for list --kinds */
+	/* its cases into @out like pk_expand(); the count */
+	size_t (*expand)(struct pk_case *out, size_t max);
+};
+
+/* Has kind @k all of @has and none of @lacks? */
+static inline bool pk_kind_fits(const struct pk_kind_ops *k, unsigned int has,
+				unsigned int lacks)
+{
+	return (k->flags & has) == has && !(k->flags & lacks);
+}
+
+static inline bool pk_family_has_kind(const struct pk_family *f,
+				      const struct pk_kind_ops *k)
+{
+	return pk_kind_fits(k, f->kind_has, f->kind_lacks);
+}
+
+/* rows.c, odp_xfer.c, fork_copies.c, soak.c */
+extern const struct pk_family pk_family_rows, pk_family_odp_xfer,
+	pk_family_fork_copies, pk_family_soak;
+
+/*
+ * The cases of the families `pinkit run` runs (rows, odp-xfer,
+ * fork-copies; families.c), in that order, into @out like pk_expand().
+ */
+size_t pk_expand_run(struct pk_case *out, size_t max);
+
+/*
+ * `pinkit list --kinds` (families.c): every kind, its flags, the cases it
+ * has in each family and row, and for each it is left out of the flag
+ * that keeps it out.  Returns -1 out of memory (errno set).
+ */
+int pk_kinds_report(FILE *f);
+
 /* ------------------------------------------------------------------ */
 /* Filter                                                             */
 /* ------------------------------------------------------------------ */
@@ -543,6 +588,7 @@ struct pk_opts {
 	unsigned int timeout;	/* per case, seconds */
 	const char *plugins[PK_PLUGINS_MAX];	/* --kind-plugin PATH.so */
 	unsigned int nplugins;
+	bool kinds;		/* list --kinds */
 	/* soak */
 	uint64_t seed;
 	bool have_seed;		/* --seed given; else drawn and printed */

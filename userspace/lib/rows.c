@@ -58,8 +58,7 @@ bool pk_combo_valid(const struct pk_kind_ops *k, enum pk_backing b,
 
 bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k)
 {
-	return (k->flags & row->kind_has) == row->kind_has &&
-	       !(k->flags & row->kind_lacks);
+	return pk_kind_fits(k, row->kind_has, row->kind_lacks);
 }
 
 const char *pk_case_dir_name(const struct pk_kind_ops *k, enum pk_dir d)
@@ -356,3 +355,16 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 	}
 	return count;
 }
+
+static size_t rows_expand(struct pk_case *out, size_t max)
+{
+	return pk_expand(pk_rows, pk_nr_rows, out, max);
+}
+
+/* Each row selects its own kinds (kind_has, kind_lacks above). */
+const struct pk_family pk_family_rows = {
+	.name = "rows",
+	.what = "one invariant per row, under one disturbance, over backings and directions",
+	.why = "each row names its own flags",
+	.expand = rows_expand,
+};

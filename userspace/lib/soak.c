@@ -1196,6 +1196,50 @@ out_free:
 	free(s);
 }
 
+/* The backings the soak covers, in its order. */
+static const enum pk_backing soak_backings[] = {
+	PK_BACK_ANON_4K, PK_BACK_ANON_THP, PK_BACK_ANON_THP_PTE,
+	PK_BACK_ANON_MTHP, PK_BACK_MEMFD_SHARED, PK_BACK_HUGETLB_2M,
+};
+
+size_t pk_soak_expand(struct pk_case *out, size_t max)
+{
+	const size_t nb = sizeof(soak_backings) / sizeof(soak_backings[0]);
+	size_t n = 0, i, k;
+
+	for (i = 0; i < nb; i++) {
+		for (k = 0; k < pk_kind_count(); k++) {
+			const struct pk_kind_ops *ops = pk_kind_at(k);
+			struct pk_case *c;
+
+			if (!pk_family_has_kind(&pk_family_soak, ops))
+				continue;
+			if (out && n < max) {
+				c = &out[n];
+				memset(c, 0, sizeof(*c));
+				c->kind = ops;
+				c->backing = soak_backings[i];
+				snprintf(c->name, sizeof(c->name), "soak/%s/%s",
+					 pk_backing_name(c->backing), ops->name);
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Every kind: the device reads, and writes its own stripe where it can
+ * (PK_KF_WRITES without PK_KF_WHOLE_PAGES), with fetch-and-add where it
+ * has one (PK_KF_ATOMIC).
+ */
+const struct pk_family pk_family_soak = {
+	.name = "soak",
+	.what = "CPU writers, device traffic and every disturbance at once (pinkit soak)",
+	.why = "every kind reads; what else the device does follows its flags",
+	.expand = pk_soak_expand,
+};
+
 void pk_soak_totals_write(FILE *f, const struct pk_soak_totals *t)
 {
 	size_t i;
