@@ -282,6 +282,10 @@ expect fail kernel-image-missing "^refused before any work: .*KERNEL=$work/nothi
 	refused shell KERNEL="$work/nothing"
 expect fail exec-needs-cmd "^refused before any work: .*make exec CMD='" \
 	refused exec
+expect fail install-prefix-relative "^refused before any work: .*PREFIX='usr/local': give an absolute path" \
+	refused install PREFIX=usr/local
+expect fail install-destdir-relative '^refused before any work: .*DESTDIR=stage: give an absolute path' \
+	refused install DESTDIR=stage
 expect fail bad-inputs-named-at-once '^refused before any work: .*DEBUG=2: .*TIMEOUT=0: .*CRASHES=-1: .*JOBS=x: ' \
 	refused run DEBUG=2 JOBS=x CRASHES=-1 TIMEOUT=0
 # The pinkit command: one line naming the problem, exit 2, list and run
