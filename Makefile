@@ -18,13 +18,16 @@ export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT STALL ACCEL PINKIT_CACHE JO
 SECONDS ?= 60
 N       ?= 20
 STOCK   ?=
+# make install's (below).
+PREFIX  ?= /usr/local
 
 # The front door: every variable above (and the harness's own: KSELFTESTS,
 # TIMEOUT_REPEAT, ...) is checked while make reads this file, before any
 # goal's package check, build, build lock or boot (scripts/check-inputs.sh).
 # A bad value stops make here with exit status 2, having done nothing.
 INPUTS := KVER KSRC PATCHES PATCHDIRS DEBUG TIMEOUT STALL ACCEL JOBS CONTROL CMD KERNEL \
-	  PANIC_ON CRASHES SECONDS N STOCK ARGS KSELFTESTS TIMEOUT_REPEAT TIMEOUT_RDMA_CORE
+	  PANIC_ON CRASHES SECONDS N STOCK ARGS KSELFTESTS TIMEOUT_REPEAT TIMEOUT_RDMA_CORE \
+	  PREFIX DESTDIR
 ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
 ifneq ($(shell $(foreach v,$(INPUTS),in_$(v)='$(subst ','\'',$($(v)))') \
 		scripts/check-inputs.sh $(MAKECMDGOALS) >&2 || echo bad),)
@@ -39,7 +42,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
+.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -57,6 +60,7 @@ help:
 	@echo "make lava     a LAVA job definition for KVER's kit kernel and initramfs"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
 	@echo "make audit-test / audit-tree  the audit's own tests / the whole 7.3 tree against drivers/audit/expected-7.3.4.tsv"
+	@echo "make install PREFIX=/usr/local [DESTDIR=dir]  pinkit, pinkit-kind.h and pinkit.pc for kind plugins (docs/plugins.md)"
 	@echo "options: KVER=7.3|6.12|6.1 KSRC=tree PATCHES=none PATCHDIRS=dirs DEBUG=1 ARGS=... (README.md)"
 
 # The Debian packages every step below needs; installed when missing.
@@ -65,6 +69,14 @@ deps:
 
 userspace: deps
 	@$(MAKE) -s -C userspace
+
+# make install PREFIX=/usr/local [DESTDIR=/staging/root]: the pinkit
+# command, the kind interface header (PREFIX/include/pinkit/pinkit-kind.h),
+# pinkit.pc for plugins built out of tree, the example plugin and its source
+# (userspace/Makefile; docs/plugins.md).
+install:
+	@scripts/deps.sh build
+	@$(MAKE) -s -C userspace install PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)'
 
 # The guest image: busybox, /init, pinkit and the verbs userspace.
 initramfs: userspace

@@ -90,6 +90,20 @@ case $goals in
 	[ -n "${in_CMD:-}" ] || refuse "make exec: give the command: make exec CMD='ibv_devinfo -d rxe0 -v'" ;;
 esac
 case $goals in
+*" install "*)
+	# pinkit.pc names PREFIX; DESTDIR is a staging root in front of it
+	case ${in_PREFIX:-} in
+	/* ) [[ $in_PREFIX != *[[:space:]]* ]] ||
+		refuse "PREFIX='$in_PREFIX': a path without blanks (pinkit.pc names it)" ;;
+	*)	refuse "PREFIX='${in_PREFIX-}': give an absolute path, e.g. PREFIX=/usr/local" ;;
+	esac
+	case ${in_DESTDIR:-} in
+	'' | /*) [[ ${in_DESTDIR:-} != *[[:space:]]* ]] ||
+		refuse "DESTDIR='$in_DESTDIR': a path without blanks" ;;
+	*)	refuse "DESTDIR=$in_DESTDIR: give an absolute path (a staging root), or no DESTDIR" ;;
+	esac ;;
+esac
+case $goals in
 *" soak "*)
 	# SECONDS bounds the soak and its boot's TIMEOUT: ARGS must not move it.
 	if [[ " ${in_ARGS:-} " =~ [[:space:]]--(seconds|iterations)[=[:space:]] ]]; then

@@ -256,6 +256,12 @@ expect ok userspace-builds-with-user-cflags 'libpinkit.a' \
 # The product runner is a plain loop: CUnit belongs to the unit tests only.
 expect ok product-links-no-cunit 'libibverbs' \
 	bash -c "ldd userspace/build/pinkit | grep -v -i cunit || exit 1; ! ldd userspace/build/pinkit | grep -qi cunit"
+# The vendor's path (tests/selftest/plugin-build.sh): make install, the
+# example kind plugin built out of tree against the installed header through
+# pkg-config, loaded by the installed pinkit, reaching every family its flags
+# allow (rows, fork-copies, soak); a version 1 plugin refused.
+expect ok plugin-builds-out-of-tree '^plugin-build: 7 checks passed$' \
+	tests/selftest/plugin-build.sh "$work/plugin-build"
 # The front door (scripts/check-inputs.sh): every bad make variable is
 # refused before any work, named with the values that would do.
 expect fail kver-unknown '^refused before any work: .*KVER=5.4 is not supported.*KSRC=' \
@@ -282,6 +288,10 @@ expect fail kernel-image-missing "^refused before any work: .*KERNEL=$work/nothi
 	refused shell KERNEL="$work/nothing"
 expect fail exec-needs-cmd "^refused before any work: .*make exec CMD='" \
 	refused exec
+expect fail install-prefix-relative "^refused before any work: .*PREFIX='usr/local': give an absolute path" \
+	refused install PREFIX=usr/local
+expect fail install-destdir-relative '^refused before any work: .*DESTDIR=stage: give an absolute path' \
+	refused install DESTDIR=stage
 expect fail bad-inputs-named-at-once '^refused before any work: .*DEBUG=2: .*TIMEOUT=0: .*CRASHES=-1: .*JOBS=x: ' \
 	refused run DEBUG=2 JOBS=x CRASHES=-1 TIMEOUT=0
 # The pinkit command: one line naming the problem, exit 2, list and run
@@ -292,6 +302,10 @@ expect fail pinkit-list-filter-selects-nothing "^exit 2, 1 line: pinkit: --filte
 	one_line userspace/build/pinkit list --filter 'nosuch/*'
 expect fail pinkit-run-filter-selects-nothing "^exit 2, 1 line: pinkit: --filter 'nosuch/\*' selects no case" \
 	one_line userspace/build/pinkit run --filter 'nosuch/*'
+expect fail pinkit-list-kinds-with-filter "^exit 2, 1 line: pinkit: --kinds lists every kind and --filter 'x\*' selects cases: give one; see 'pinkit list --help'\$" \
+	one_line userspace/build/pinkit list --kinds --filter 'x*'
+expect fail pinkit-plugin-not-a-plugin "^exit 2, 1 line: pinkit: --kind-plugin userspace/build/libpinkit.a: cannot load it: .*libpinkit.a: invalid ELF header\$" \
+	one_line userspace/build/pinkit list --kind-plugin userspace/build/libpinkit.a
 expect fail pinkit-soak-two-bounds "^exit 2, 1 line: pinkit: --seconds 5 and --iterations 3 both bound the soak: give one; see 'pinkit soak --help'\$" \
 	one_line userspace/build/pinkit soak --seconds 5 --iterations 3
 expect fail ksrc-missing 'does not exist' \

@@ -127,6 +127,24 @@ static void kind_plugins(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most 8 plugins"));
 }
 
+/* list --kinds: list only, and not with --filter, which selects cases. */
+static void list_kinds(void)
+{
+	struct pk_opts o;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, err, "list", "--kinds",
+				    "--kind-plugin", "./a.so"), 0);
+	CU_ASSERT_TRUE(o.kinds);
+	CU_ASSERT_EQUAL(o.nplugins, 1);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "list"), 0);
+	CU_ASSERT_FALSE(o.kinds);
+	CU_ASSERT_EQUAL(PARSE(&o, err, "list", "--kinds", "--filter", "x*"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "give one"));
+	CU_ASSERT_EQUAL(PARSE(&o, err, "run", "--kinds"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown option '--kinds'"));
+}
+
 /* soak: the seed in any base, a time or a count bound, the writers. */
 static void soak_options(void)
 {
@@ -237,6 +255,7 @@ int ut_register_args(void)
 	UT_ADD(s, help);
 	UT_ADD(s, usage_text);
 	UT_ADD(s, kind_plugins);
+	UT_ADD(s, list_kinds);
 	UT_ADD(s, soak_options);
 	UT_ADD(s, unknown_command_names_all);
 	UT_ADD(s, conflicting_options);

@@ -62,7 +62,7 @@ static void names_unique_and_shaped(void)
 
 		snprintf(want, sizeof(want), "%s/%s/%s/%s", c[i].row->name,
 			 pk_backing_name(c[i].backing), c[i].kind->name,
-			 pk_dir_name(c[i].dir));
+			 pk_case_dir_name(c[i].kind, c[i].dir));
 		CU_ASSERT_STRING_EQUAL(c[i].name, want);
 		CU_ASSERT_PTR_NULL(strchr(c[i].name, '#'));
 		/* four parts, as the README promises: no '/' in a row name */
@@ -72,6 +72,46 @@ static void names_unique_and_shaped(void)
 			if (!strcmp(c[i].name, c[j].name))
 				CU_FAIL("duplicate case name");
 	}
+	free(c);
+}
+
+/*
+ * The built-in kinds' cases keep the RDMA direction names of kind
+ * interface version 1 for one more release; each has its device-neutral
+ * name as an alias, and --filter selects it by either.
+ */
+static void builtin_names_keep_v1_with_alias(void)
+{
+	size_t n, i, aliased = 0;
+	struct pk_case *c = expand_all(&n);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_STRING_EQUAL(pk_dir_name(PK_DIR_CPU_WRITE_RDMA_READ),
+			       "cpu-write-dev-read");
+	CU_ASSERT_STRING_EQUAL(pk_dir_name(PK_DIR_RDMA_WRITE_CPU_READ),
+			       "dev-write-cpu-read");
+	for (i = 0; i < n; i++) {
+		const char *v1 = pk_dirs[c[i].dir].v1_name;
+
+		if (!pk_kind_is_builtin(c[i].kind))
+			continue;
+		if (!v1) {
+			CU_ASSERT_PTR_NULL(c[i].dir_alias);
+			continue;
+		}
+		aliased++;
+		CU_ASSERT_STRING_EQUAL(c[i].dir_alias, pk_dir_name(c[i].dir));
+		CU_ASSERT_TRUE(pk_case_match("*/dev-write-cpu-read,*/cpu-write-dev-read",
+					     &c[i]));
+		CU_ASSERT_TRUE(pk_case_match("*/rdma-write-cpu-read,*/cpu-write-rdma-read",
+					     &c[i]));
+		CU_ASSERT_FALSE(pk_case_match("!*-dev-*,!*/dev-*", &c[i]));
+	}
+	CU_ASSERT(aliased > 0);
+	CU_ASSERT_TRUE(pk_case_match("smoke/anon-4k/pinned-rw/cpu-write-dev-read",
+				     &c[0]));
+	CU_ASSERT_FALSE(pk_case_match("smoke/anon-4k/pinned-rw/dev-write-cpu-read",
+				      &c[0]));
 	free(c);
 }
 
@@ -350,6 +390,7 @@ int ut_register_cases(void)
 	UT_ADD(s, expand_counts);
 	UT_ADD(s, smoke_first);
 	UT_ADD(s, names_unique_and_shaped);
+	UT_ADD(s, builtin_names_keep_v1_with_alias);
 	UT_ADD(s, combos_valid);
 	UT_ADD(s, rows_well_formed);
 	UT_ADD(s, dimensions_covered);

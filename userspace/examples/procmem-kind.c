@@ -10,13 +10,26 @@
  * wherever the kernel moves or copies the pages, and it must not stop
  * migration, KSM or reclaim (PK_KF_NO_REF).
  *
- *   cc -shared -fPIC -I userspace/include -o procmem-kind.so procmem-kind.c
+ *   cc -shared -fPIC $(pkg-config --cflags pinkit) -o procmem-kind.so \
+ *	procmem-kind.c
  *   pinkit run --kind-plugin ./procmem-kind.so --filter '*procmem-example*'
+ *
+ * (pkg-config finds pinkit.pc after `make install PREFIX=...`; in the
+ * source tree -I userspace/include does the same.)
  *
  * A vendor's kind does the same with its driver: attach() registers the
  * buffer with the device (ibv_reg_mr, a GPU userptr ioctl, ...), read()
  * and write() make the device DMA between the buffer and its own memory,
- * and the scratch buffer is where pinkit puts and finds the bytes.
+ * and the scratch buffer is where pinkit puts and finds the bytes.  Its
+ * flags say what the device is and can do; every family of cases picks
+ * kinds by them alone (include/pinkit-kind.h documents each):
+ *
+ *   pinkit list --kinds --kind-plugin ./procmem-kind.so
+ *
+ * names the rows, fork-copies and soak cases the kind gets and, for the
+ * others, the flag that keeps it out.  A device that pins the buffer
+ * (FOLL_LONGTERM) declares PK_KF_PIN instead of PK_KF_NO_REF and so gets
+ * the fork rows and fork-copies too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,10 +121,10 @@ static int procmem_write(struct pk_kind_dev *d, const struct pk_xfer *x,
 }
 
 static const struct pk_kind_ops procmem = {
-	.abi = PK_KIND_ABI,
+	PK_KIND_OPS_HEAD,
 	.name = "procmem-example",
-	/* a stand-in, not a driver: the driver-API rows leave it out */
-	.flags = PK_KF_NO_REF | PK_KF_WRITES | PK_KF_TEST_HOOK,
+	/* no page reference between transfers; it writes; no atomics */
+	.flags = PK_KF_NO_REF | PK_KF_WRITES,
 	.read_name = "a pread of /proc/self/mem",
 	.write_name = "a pwrite of /proc/self/mem",
 	.attach = procmem_attach,

@@ -37,6 +37,12 @@ void pk_soak_combo(const struct pk_case *c, const struct pk_env *env,
 		   const struct pk_soak_opts *o, double seconds,
 		   struct pk_result *r, struct pk_soak_totals *tot);
 
+/*
+ * The soak's cases, soak/<backing>/<kind>, into @out like pk_expand(): every
+ * backing it covers times every kind pk_family_soak takes.
+ */
+size_t pk_soak_expand(struct pk_case *out, size_t max);
+
 /* "# soak totals: ..." lines: disturbances by kind, traffic verified. */
 void pk_soak_totals_write(FILE *f, const struct pk_soak_totals *t);
 

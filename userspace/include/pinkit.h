@@ -19,6 +19,34 @@
 
 #include "pinkit-kind.h"
 
+/*
+ * pinkit's own flags beside the public ones of pinkit-kind.h: only
+ * built-in kinds have them (pk_kind_register() refuses a plugin's kind
+ * with one).
+ */
+enum {
+	/*
+	 * An RDMA MR through pinkit's verbs vehicle (kind_rdma.c): it has
+	 * SEND/RECV, remote access errors and a hostile peer's requests.
+	 */
+	PK_KF_VERBS = 1 << 0,
+	/*
+	 * A kernel test hook (gup_test, test_hmm) rather than a device
+	 * driver: the rows about driver-facing APIs leave it out.
+	 */
+	PK_KF_TEST_HOOK = 1 << 5,
+};
+
+/* The direction moves data through SEND/RECV (PK_KF_VERBS kinds). */
+enum {
+	PK_DIRF_MSG = 1 << 1,
+};
+
+_Static_assert(!((PK_KF_VERBS | PK_KF_TEST_HOOK) & PK_KF_ALL),
+	       "pinkit's own kind flags overlap the public PK_KF_*");
+_Static_assert(!(PK_DIRF_MSG & (PK_DIRF_DEV_WRITES | PK_DIRF_ATOMIC)),
+	       "PK_DIRF_MSG overlaps the public PK_DIRF_*");
+
 #define PK_NAME_MAX	160
 #define PK_MSG_MAX	256
 #define PK_DIAG_MAX	3072
@@ -287,10 +315,16 @@ extern const struct pk_backing_desc pk_backings[PK_BACK_NR];
 
 /* Directions: the round that moves data once the memory is disturbed. */
 struct pk_dir_desc {
-	const char *name;
+	const char *name;		/* device-neutral: "dev-write-cpu-read" */
 	unsigned int flags;		/* PK_DIRF_* (pinkit-kind.h) */
 	bool plain;			/* runs on every backing */
 	int (*round)(struct pk_tc *t);	/* 0, or -1 when it could not run */
+	/*
+	 * The RDMA name of kind interface version 1 ("rdma-write-cpu-read"),
+	 * which the built-in kinds' cases keep for one more release; NULL:
+	 * the same as @name.  --filter takes either for every case.
+	 */
+	const char *v1_name;
 };
 
 extern const struct pk_dir_desc pk_dirs[PK_DIR_NR];
@@ -323,8 +357,20 @@ extern const struct pk_disturb_desc pk_disturbs[PK_DIST_NR];
 size_t pk_kind_count(void);
 const struct pk_kind_ops *pk_kind_at(size_t i);
 const struct pk_kind_ops *pk_kind_find(const char *name);
-/* Add a kind after checking it; -1 with the reason in @err. */
-int pk_kind_register(const struct pk_kind_ops *k, char *err, size_t len);
+/* Is @k one of pinkit's own kinds (not a plugin's)? */
+bool pk_kind_is_builtin(const struct pk_kind_ops *k);
+/* "built-in", or the plugin file @k came from. */
+const char *pk_kind_origin(const struct pk_kind_ops *k);
+/*
+ * Add a plugin's kind, from the file @from, after checking its version,
+ * size, name, flags and operations; -1 with the reason in @err.
+ */
+int pk_kind_register(const struct pk_kind_ops *k, const char *from, char *err,
+		     size_t len);
+/* Forget the kinds registered after the first @count (a failed plugin). */
+void pk_kind_truncate(size_t count);
+/* "PK_KF_PIN|PK_KF_WRITES" ("none" for 0) into @buf; returns @buf. */
+char *pk_kind_flags_str(unsigned int flags, char *buf, size_t len);
 /* dlopen @path and register the kinds it exports; -1 with @err. */
 int pk_kind_plugin_load(const char *path, char *err, size_t len);
 
@@ -358,12 +404,21 @@ struct pk_case {
 	const struct pk_kind_ops *kind;
 	enum pk_backing backing;
 	enum pk_dir dir;
+	/* the direction's other name, which --filter takes too; NULL: none */
+	const char *dir_alias;
 	unsigned int xfer;	/* odp-xfer case (odp_xfer.c), 0: a row case */
 	unsigned int fork_copies; /* fork-copies case (fork_copies.c), 0: not */
 };
 
 const char *pk_backing_name(enum pk_backing b);
+/* The device-neutral name of @d; pk_case_dir_name() is a case's. */
 const char *pk_dir_name(enum pk_dir d);
+/*
+ * The direction part of the name of a case of kind @k: the device-neutral
+ * name, or for a built-in kind the name of interface version 1 where @d
+ * has one (rows.c).
+ */
+const char *pk_case_dir_name(const struct pk_kind_ops *k, enum pk_dir d);
 const char *pk_disturb_name(enum pk_disturb d);
 
 /*
@@ -405,6 +460,51 @@ size_t pk_fork_copies_expand(struct pk_case *out, size_t max);
 void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 			struct pk_result *r);
 
+/*
+ * A family of cases: the rows, odp-xfer, fork-copies, the soak.  Each
+ * selects kinds by PK_KF_* flags alone, so a kind reaches every family
+ * its flags allow (`pinkit list --kinds` shows which, and why not).
+ */
+struct pk_family {
+	const char *name;	/* the first part of its case names */
+	const char *what;	/* one line: what its cases prove */
+	unsigned int kind_has;	/* PK_KF_* a kind needs, every one */
+	unsigned int kind_lacks; /* PK_KF_* that keep a kind out */
+	const char *why;	/* why those flags, for list --kinds */
+	/* its cases into @out like pk_expand(); the count */
+	size_t (*expand)(struct pk_case *out, size_t max);
+};
+
+/* Has kind @k all of @has and none of @lacks? */
+static inline bool pk_kind_fits(const struct pk_kind_ops *k, unsigned int has,
+				unsigned int lacks)
+{
+	return (k->flags & has) == has && !(k->flags & lacks);
+}
+
+static inline bool pk_family_has_kind(const struct pk_family *f,
+				      const struct pk_kind_ops *k)
+{
+	return pk_kind_fits(k, f->kind_has, f->kind_lacks);
+}
+
+/* rows.c, odp_xfer.c, fork_copies.c, soak.c */
+extern const struct pk_family pk_family_rows, pk_family_odp_xfer,
+	pk_family_fork_copies, pk_family_soak;
+
+/*
+ * The cases of the families `pinkit run` runs (rows, odp-xfer,
+ * fork-copies; families.c), in that order, into @out like pk_expand().
+ */
+size_t pk_expand_run(struct pk_case *out, size_t max);
+
+/*
+ * `pinkit list --kinds` (families.c): every kind, its flags, the cases it
+ * has in each family and row, and for each it is left out of the flag
+ * that keeps it out.  Returns -1 out of memory (errno set).
+ */
+int pk_kinds_report(FILE *f);
+
 /* ------------------------------------------------------------------ */
 /* Filter                                                             */
 /* ------------------------------------------------------------------ */
@@ -416,10 +516,29 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
  * glob (or there is none) and no exclude glob.  NULL or "" selects all.
  */
 bool pk_filter_match(const char *filter, const char *name);
+/*
+ * Is case @c selected?  Its name and, where its direction has another
+ * name (c->dir_alias), that name too: an include glob may match either,
+ * an exclude glob that matches either leaves it out.
+ */
+bool pk_case_match(const char *filter, const struct pk_case *c);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                            */
 /* ------------------------------------------------------------------ */
+
+/* A flag (one bit or several) and its name, for pk_flag_names(). */
+struct pk_flag_name {
+	uint64_t mask;
+	const char *name;
+};
+
+/*
+ * The names of @names whose mask @flags has, '|'-separated and cut at the
+ * last whole name that fits in @len; @none when there is none.  Returns @buf.
+ */
+char *pk_flag_names(uint64_t flags, const struct pk_flag_name *names,
+		    size_t n, const char *none, char *buf, size_t len);
 
 struct pk_report_entry {
 	const char *name;
@@ -469,6 +588,7 @@ struct pk_opts {
 	unsigned int timeout;	/* per case, seconds */
 	const char *plugins[PK_PLUGINS_MAX];	/* --kind-plugin PATH.so */
 	unsigned int nplugins;
+	bool kinds;		/* list --kinds */
 	/* soak */
 	uint64_t seed;
 	bool have_seed;		/* --seed given; else drawn and printed */
@@ -586,6 +706,30 @@ struct pk_env {
 	unsigned int timeout;
 	bool verbose;
 };
+
+/* The opaque handle of pinkit-kind.h (pk_kind_dev.host) is the pk_env. */
+static inline const struct pk_host *pk_host_of(const struct pk_env *env)
+{
+	return (const struct pk_host *)(const void *)env;
+}
+
+static inline const struct pk_env *pk_host_env(const struct pk_host *h)
+{
+	return (const struct pk_env *)(const void *)h;
+}
+
+/*
+ * Start an attachment of @k in @env asking @dir_flags (kinds.c): size,
+ * ops, host, the operation names, no status.  The caller sets the buffer
+ * (addr, len, page) and scratch_len.
+ */
+void pk_kind_dev_init(struct pk_kind_dev *d, const struct pk_kind_ops *k,
+		      const struct pk_env *env, unsigned int dir_flags);
+/*
+ * The kind's check() of what d->dir_flags ask, if it has one: 0 it can,
+ * 1 it cannot (skipped in @r with its reason), -1 check() failed (in @r).
+ */
+int pk_kind_check(struct pk_kind_dev *d, struct pk_result *r);
 
 /* Run one case in the calling process (the forked child). */
 void pk_case_run(const struct pk_case *c, const struct pk_env *env,

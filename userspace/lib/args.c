@@ -9,17 +9,21 @@
 void pk_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s list [--filter GLOB] [--kind-plugin PATH.so]\n"
+		"usage: %s list [--filter GLOB | --kinds] [--kind-plugin PATH.so]\n"
 		"       %s run [--filter GLOB] [--device DEV] [--gid N] [--iterations N]\n"
 		"              [--junit FILE] [--json] [--timeout SEC] [--verbose]\n"
 		"              [--kind-plugin PATH.so]\n"
 		"       %s soak [--seed N] [--seconds SEC | --iterations N] [--writers N]\n"
-		"              [--filter GLOB] [--device DEV] [--gid N]\n"
+		"              [--filter GLOB] [--device DEV] [--gid N] [--kind-plugin PATH.so]\n"
 		"\n"
 		"  list          print one case name per line\n"
+		"  --kinds       list: every kind, its flags, its cases per family and\n"
+		"                row, and what keeps it out of the others\n"
 		"  run           run the cases; KTAP v1 on stdout, last line\n"
 		"                \"N passed, N failed, N skipped\"\n"
-		"  --filter GLOB shell globs separated by ',' or '|'; '!GLOB' excludes\n"
+		"  --filter GLOB shell globs separated by ',' or '|'; '!GLOB' excludes;\n"
+		"                a direction matches by either name (dev-write-cpu-read\n"
+		"                or rdma-write-cpu-read)\n"
 		"  --device DEV  RDMA device (default: the first one)\n"
 		"  --gid N       GID index (default: the RoCE v2 IPv4-mapped GID)\n"
 		"  --iterations N  run every case N times (default 1)\n"
@@ -150,9 +154,11 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 				return -1;
 			}
 			o->plugins[o->nplugins++] = v;
+		} else if (o->cmd == PK_CMD_LIST && !strcmp(a, "--kinds")) {
+			o->kinds = true;
 		} else if (o->cmd == PK_CMD_LIST) {
 			snprintf(err, errlen,
-				 "'%s' is not an option of 'list' (only --filter and --kind-plugin)",
+				 "'%s' is not an option of 'list' (only --filter, --kinds and --kind-plugin)",
 				 a);
 			return -1;
 		} else if (is_opt(a, "--device")) {
@@ -255,6 +261,12 @@ int pk_parse_args(int argc, char *const argv[], struct pk_opts *o, char *err,
 		continue;
 missing:
 		snprintf(err, errlen, "option '%s' needs a value", a);
+		return -1;
+	}
+	if (o->kinds && o->filter) {
+		snprintf(err, errlen,
+			 "--kinds lists every kind and --filter '%s' selects cases: give one",
+			 o->filter);
 		return -1;
 	}
 	if (o->cmd == PK_CMD_SOAK && o->have_seconds && o->have_iterations) {

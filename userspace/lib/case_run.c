@@ -432,26 +432,11 @@ void pk_case_run(const struct pk_case *c, const struct pk_env *env,
 	t.b.fd = -1;
 	t.twin.fd = -1;
 	t.dist = &pk_disturbs[c->row->disturb];
-	t.kd.ops = c->kind;
+	pk_kind_dev_init(&t.kd, c->kind, env, pk_dirs[c->dir].flags);
 	t.kd.page = (size_t)sysconf(_SC_PAGESIZE);
-	t.kd.dir_flags = pk_dirs[c->dir].flags;
-	t.kd.host = env;
-	t.kd.status = -1;
-	t.kd.read_name = c->kind->read_name;
-	t.kd.write_name = c->kind->write_name;
 	/* what the device lacks for this case costs a SKIP, nothing more */
-	if (c->kind->check) {
-		int ret = c->kind->check(&t.kd);
-
-		if (ret == PK_KIND_SKIP) {
-			pk_skip(r, "%s", t.kd.err);
-			return;
-		}
-		if (ret) {
-			pk_fail(r, "%s (check): %s", c->kind->name, t.kd.err);
-			return;
-		}
-	}
+	if (pk_kind_check(&t.kd, r))
+		return;
 
 	t.pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (t.pm_fd < 0) {

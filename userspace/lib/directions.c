@@ -5,7 +5,9 @@
  * against @expect; a difference is a break (toolkit.c).
  *
  * To add a direction: a round function here, one line in pk_dirs[] and its
- * enum pk_dir value in pinkit.h.
+ * enum pk_dir value in pinkit.h.  Its name says who writes and who reads
+ * without naming a device's operation ("dev-write-cpu-read"): a plugin's
+ * kind carries it in its case names.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -132,11 +134,13 @@ static int dir_fetch_add(struct pk_tc *t)
 #define HOSTILE	PK_DIRF_DEV_WRITES
 
 const struct pk_dir_desc pk_dirs[PK_DIR_NR] = {
-	[PK_DIR_CPU_WRITE_RDMA_READ] = { "cpu-write-rdma-read", 0, true,
-					 dir_cpu_write },
-	[PK_DIR_RDMA_WRITE_CPU_READ] = { "rdma-write-cpu-read",
+	[PK_DIR_CPU_WRITE_RDMA_READ] = { "cpu-write-dev-read", 0, true,
+					 dir_cpu_write,
+					 "cpu-write-rdma-read" },
+	[PK_DIR_RDMA_WRITE_CPU_READ] = { "dev-write-cpu-read",
 					 PK_DIRF_DEV_WRITES, true,
-					 dir_dev_write },
+					 dir_dev_write,
+					 "rdma-write-cpu-read" },
 	[PK_DIR_INTERLEAVED] = { "interleaved", PK_DIRF_DEV_WRITES, false,
 				 dir_interleaved },
 	[PK_DIR_FETCH_ADD] = { "fetch-add",

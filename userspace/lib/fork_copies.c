@@ -9,12 +9,13 @@
  *
  *   backing  anon-thp (PMD-mapped THP), anon-thp-pte (the THP mapped by
  *            PTEs), anon-mthp-64k (a 64 KiB mTHP)
- *   kind     the kinds that hold FOLL_PIN | FOLL_LONGTERM references:
- *            pinned-rw (RDMA MR), io-uring-fixed, gup-longterm-ro
+ *   kind     every kind that holds FOLL_PIN | FOLL_LONGTERM references
+ *            (PK_KF_PIN): pinned-rw, pinned-ro (RDMA MRs),
+ *            gup-longterm-ro, io-uring-fixed, a plugin's pinning device
  *   pins     pin-1 (one page), pin-4 (four pages spread over the folio,
- *            one attachment each), pin-4-adjacent (four neighbouring
- *            pages, one attachment: gup_test pins one range at a time),
- *            pin-all (every page of the folio)
+ *            one attachment each; not for a kind with PK_KF_ONE_ATTACH,
+ *            gup_test), pin-4-adjacent (four neighbouring pages, one
+ *            attachment), pin-all (every page of the folio)
  *
  * The verdict is correctness only and holds on every kernel: no pinned
  * page is shared with the child, and the parent still maps the page it
@@ -76,18 +77,9 @@ static const struct fc_pins {
 	{ "pin-all", 0, 1 },
 };
 
-static const struct fc_kind {
-	const char *name;
-	unsigned int places_max;	/* attachments it can hold at once */
-} fc_kinds[] = {
-	{ "pinned-rw", FC_PLACES_MAX },
-	{ "io-uring-fixed", FC_PLACES_MAX },
-	{ "gup-longterm-ro", 1 },
-};
-
 #define NR(a)		(sizeof(a) / sizeof((a)[0]))
-/* case index + 1 in c->fork_copies: backing, kind, pins */
-#define FC_ID(b, k, p)	((((b) * NR(fc_kinds) + (k)) * NR(fc_pins)) + (p) + 1)
+/* case index + 1 in c->fork_copies: backing, pins (the kind is c->kind) */
+#define FC_ID(b, p)	((b) * NR(fc_pins) + (p) + 1)
 
 static const struct pk_row fc_row = {
 	.name = "fork-copies",
@@ -95,20 +87,27 @@ static const struct pk_row fc_row = {
 	.disturb = PK_DIST_NONE,
 };
 
+/* How many attachments of kind @k a case may hold at once. */
+static unsigned int places_max(const struct pk_kind_ops *k)
+{
+	return k->flags & PK_KF_ONE_ATTACH ? 1 : FC_PLACES_MAX;
+}
+
 size_t pk_fork_copies_expand(struct pk_case *out, size_t max)
 {
+	const struct pk_family *fam = &pk_family_fork_copies;
 	size_t n = 0, b, k, p;
 
 	for (b = 0; b < NR(fc_backings); b++)
-		for (k = 0; k < NR(fc_kinds); k++)
+		for (k = 0; k < pk_kind_count(); k++) {
+			const struct pk_kind_ops *ops = pk_kind_at(k);
+
+			if (!pk_family_has_kind(fam, ops))
+				continue;
 			for (p = 0; p < NR(fc_pins); p++) {
-				const struct pk_kind_ops *ops;
 				struct pk_case *c;
 
-				if (fc_pins[p].places > fc_kinds[k].places_max)
-					continue;
-				ops = pk_kind_find(fc_kinds[k].name);
-				if (!ops)
+				if (fc_pins[p].places > places_max(ops))
 					continue;
 				if (out && n < max) {
 					c = &out[n];
@@ -116,17 +115,25 @@ size_t pk_fork_copies_expand(struct pk_case *out, size_t max)
 					c->row = &fc_row;
 					c->kind = ops;
 					c->backing = PK_BACK_ANON_THP;
-					c->fork_copies = FC_ID(b, k, p);
+					c->fork_copies = FC_ID(b, p);
 					snprintf(c->name, sizeof(c->name),
 						 "fork-copies/%s/%s/%s",
-						 fc_backings[b].name,
-						 fc_kinds[k].name,
+						 fc_backings[b].name, ops->name,
 						 fc_pins[p].name);
 				}
 				n++;
 			}
+		}
 	return n;
 }
+
+const struct pk_family pk_family_fork_copies = {
+	.name = "fork-copies",
+	.what = "what fork() copies of a partly pinned large folio; never a pinned page shared with the child",
+	.kind_has = PK_KF_PIN,
+	.why = "only a pin makes fork() copy a page",
+	.expand = pk_fork_copies_expand,
+};
 
 /* The state of one fork-copies case. */
 struct fc {
@@ -263,26 +270,13 @@ static int fc_attach(struct fc *f, const struct pk_case *c,
 		size_t first = place_start(f, j, places, per);
 		int ret;
 
-		d->ops = c->kind;
+		pk_kind_dev_init(d, c->kind, env, 0);
 		d->addr = f->pinned_buf + first * f->page;
 		d->len = per * f->page;
 		d->page = f->page;
 		d->scratch_len = f->page + 4096;
-		d->host = env;
-		d->status = -1;
-		d->read_name = c->kind->read_name;
-		d->write_name = c->kind->write_name;
-		if (c->kind->check) {
-			ret = c->kind->check(d);
-			if (ret) {
-				if (ret == PK_KIND_SKIP)
-					pk_skip(f->r, "%s", d->err);
-				else
-					pk_fail(f->r, "%s (check): %s",
-						c->kind->name, d->err);
-				return -1;
-			}
-		}
+		if (pk_kind_check(d, f->r))
+			return -1;
 		ret = c->kind->attach(d);
 		f->nattached = j + 1;
 		if (ret == PK_KIND_SKIP) {
@@ -521,7 +515,7 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 {
 	unsigned int id = c->fork_copies - 1;
 	size_t p = id % NR(fc_pins);
-	size_t b = id / NR(fc_pins) / NR(fc_kinds);
+	size_t b = id / NR(fc_pins);
 	bool mthp_set = false;
 	char err[PK_ERR_MAX];
 	struct fc f;

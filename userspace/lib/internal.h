@@ -9,6 +9,7 @@
  *   kind_* backings directions disturbances
  *   kinds rows plugin           the tables that name them
  *   case_run runner             one case, the suite loop
+ *   families                    the kinds every family reaches
  *
  * The toolkit reaches the device only through t->kd.ops.
  */

@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "pinkit-kind.h"
+#include "pinkit.h"
 
 #define GUP_TEST	"/sys/kernel/debug/gup_test"
 
@@ -121,9 +121,10 @@ static int gup_read(struct pk_kind_dev *d, const struct pk_xfer *x, size_t n)
 }
 
 const struct pk_kind_ops pk_kind_gup_ro = {
-	.abi = PK_KIND_ABI,
+	PK_KIND_OPS_HEAD,
 	.name = "gup-longterm-ro",
-	.flags = PK_KF_PIN | PK_KF_TEST_HOOK,
+	/* gup_test holds one pin for the whole system */
+	.flags = PK_KF_PIN | PK_KF_ONE_ATTACH | PK_KF_TEST_HOOK,
 	.read_name = "a read through the gup_test long-term pin",
 	.write_name = "(none: a read-only pin)",
 	.attach = gup_attach,

@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "pinkit-kind.h"
+#include "pinkit.h"
 
 #define HMM_DEV		"/dev/hmm_dmirror0"
 
@@ -109,9 +109,11 @@ static int hmm_write(struct pk_kind_dev *d, const struct pk_xfer *x, size_t n)
 }
 
 const struct pk_kind_ops pk_kind_hmm_mirror = {
-	.abi = PK_KIND_ABI,
+	PK_KIND_OPS_HEAD,
 	.name = "hmm-mirror",
-	.flags = PK_KF_NO_REF | PK_KF_WRITES | PK_KF_TEST_HOOK,
+	/* HMM_DMIRROR_READ/WRITE move whole pages */
+	.flags = PK_KF_NO_REF | PK_KF_WRITES | PK_KF_WHOLE_PAGES |
+		 PK_KF_TEST_HOOK,
 	.read_name = "an hmm_dmirror read",
 	.write_name = "an hmm_dmirror write",
 	.attach = hmm_attach,

@@ -254,7 +254,7 @@ static int uring_write(struct pk_kind_dev *d, const struct pk_xfer *x, size_t n)
 }
 
 const struct pk_kind_ops pk_kind_io_uring = {
-	.abi = PK_KIND_ABI,
+	PK_KIND_OPS_HEAD,
 	.name = "io-uring-fixed",
 	.flags = PK_KF_PIN | PK_KF_WRITES,
 	.read_name = "an io_uring WRITE_FIXED out of the registered buffer",

@@ -28,7 +28,7 @@ struct rdma_priv {
 
 static const struct pk_env *env_of(const struct pk_kind_dev *d)
 {
-	return d->host;
+	return pk_host_env(d->host);
 }
 
 static bool is_odp(const struct pk_kind_dev *d)
@@ -170,7 +170,7 @@ static int rdma_atomic(struct pk_kind_dev *d, size_t off, uint64_t add,
 
 /* The three differ in name, flags and what they may do. */
 #define RDMA_KIND(n, f)						\
-	.abi = PK_KIND_ABI,					\
+	PK_KIND_OPS_HEAD,					\
 	.name = (n),						\
 	.flags = PK_KF_VERBS | (f),				\
 	.read_name = "an RDMA READ",				\

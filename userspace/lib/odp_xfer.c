@@ -225,6 +225,23 @@ static const struct pk_row xfer_row = {
 /* case index + 1 in c->xfer: geometry, kind, op */
 #define XFER_ID(g, k, o)	(((g) * XK_NR + (k)) * XO_NR + (o) + 1)
 
+/*
+ * The kind a case of MR variant @k runs as (its verbs device, its flags
+ * in reports): the first that fits, the ODP MR or the pinned read-write
+ * one.  NULL if there is none.
+ */
+static const struct pk_kind_ops *xk_kind(enum xk k)
+{
+	unsigned int has = pk_family_odp_xfer.kind_has |
+			   (xk_odp(k) ? PK_KF_NO_REF : PK_KF_PIN | PK_KF_WRITES);
+	size_t i;
+
+	for (i = 0; i < pk_kind_count(); i++)
+		if (pk_kind_fits(pk_kind_at(i), has, 0))
+			return pk_kind_at(i);
+	return NULL;
+}
+
 size_t pk_odp_xfer_expand(struct pk_case *out, size_t max)
 {
 	size_t n = 0;
@@ -232,7 +249,9 @@ size_t pk_odp_xfer_expand(struct pk_case *out, size_t max)
 
 	for (g = 0; g < XG_NR; g++)
 		for (k = 0; k < XK_NR; k++) {
-			if (!(xgeoms[g].kinds & (1u << k)))
+			const struct pk_kind_ops *kind = xk_kind(k);
+
+			if (!(xgeoms[g].kinds & (1u << k)) || !kind)
 				continue;
 			for (o = 0; o < XO_NR; o++) {
 				struct pk_case *c;
@@ -243,8 +262,7 @@ size_t pk_odp_xfer_expand(struct pk_case *out, size_t max)
 					c = &out[n];
 					memset(c, 0, sizeof(*c));
 					c->row = &xfer_row;
-					c->kind = pk_kind_find(xk_odp(k) ?
-							       "odp" : "pinned-rw");
+					c->kind = kind;
 					c->backing = xk_huge(k) ?
 						     PK_BACK_HUGETLB_2M :
 						     PK_BACK_ANON_4K;
@@ -259,6 +277,18 @@ size_t pk_odp_xfer_expand(struct pk_case *out, size_t max)
 		}
 	return n;
 }
+
+/*
+ * Its cases register MRs of their own through pinkit's verbs vehicle, as
+ * a pinned read-write MR and as an ODP MR.
+ */
+const struct pk_family pk_family_odp_xfer = {
+	.name = "odp-xfer",
+	.what = "transfers of every geometry, iova != address, requests outside the MR",
+	.kind_has = PK_KF_VERBS,
+	.why = "its cases register MRs of their own through pinkit's verbs vehicle, a pinned read-write one (PK_KF_PIN|PK_KF_WRITES) and an ODP one (PK_KF_NO_REF)",
+	.expand = pk_odp_xfer_expand,
+};
 
 /* The state of one odp-xfer case. */
 struct xc {

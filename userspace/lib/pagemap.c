@@ -116,45 +116,25 @@ int pk_kpageflags_read_many(int fd, const uint64_t *pm, size_t n,
 
 char *pk_kpf_describe(uint64_t flags, char *buf, size_t len)
 {
-	static const struct {
-		unsigned int bit;
-		const char *name;
-	} names[] = {
-		{ PK_KPF_ANON, "anon" },
-		{ PK_KPF_SWAPBACKED, "swapbacked" },
-		{ PK_KPF_SWAPCACHE, "swapcache" },
-		{ PK_KPF_THP, "thp" },
-		{ PK_KPF_HUGE, "huge" },
-		{ PK_KPF_COMPOUND_HEAD, "head" },
-		{ PK_KPF_COMPOUND_TAIL, "tail" },
-		{ PK_KPF_KSM, "ksm" },
-		{ PK_KPF_ZERO_PAGE, "zero" },
-		{ PK_KPF_LRU, "lru" },
-		{ PK_KPF_DIRTY, "dirty" },
-		{ PK_KPF_NOPAGE, "nopage" },
+#define KPF(bit, name)	{ UINT64_C(1) << (bit), name }
+	static const struct pk_flag_name names[] = {
+		KPF(PK_KPF_ANON, "anon"),
+		KPF(PK_KPF_SWAPBACKED, "swapbacked"),
+		KPF(PK_KPF_SWAPCACHE, "swapcache"),
+		KPF(PK_KPF_THP, "thp"),
+		KPF(PK_KPF_HUGE, "huge"),
+		KPF(PK_KPF_COMPOUND_HEAD, "head"),
+		KPF(PK_KPF_COMPOUND_TAIL, "tail"),
+		KPF(PK_KPF_KSM, "ksm"),
+		KPF(PK_KPF_ZERO_PAGE, "zero"),
+		KPF(PK_KPF_LRU, "lru"),
+		KPF(PK_KPF_DIRTY, "dirty"),
+		KPF(PK_KPF_NOPAGE, "nopage"),
 	};
-	size_t i, used = 0;
+#undef KPF
 
-	if (!len)
-		return buf;
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int n;
-
-		if (!pk_kpf_test(flags, names[i].bit))
-			continue;
-		n = snprintf(buf + used, len - used, "%s%s", used ? "|" : "",
-			     names[i].name);
-		if (n < 0 || (size_t)n >= len - used) {
-			/* no half flag names: cut at the last whole one */
-			buf[used] = '\0';
-			break;
-		}
-		used += (size_t)n;
-	}
-	if (!used)
-		snprintf(buf, len, "-");
-	return buf;
+	return pk_flag_names(flags, names, sizeof(names) / sizeof(names[0]),
+			     "-", buf, len);
 }
 
 long pk_smaps_parse(FILE *f, uintptr_t addr, const char *field)

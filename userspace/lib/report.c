@@ -4,6 +4,33 @@
 
 #include "pinkit.h"
 
+char *pk_flag_names(uint64_t flags, const struct pk_flag_name *names,
+		    size_t n, const char *none, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		int w;
+
+		if (!(flags & names[i].mask))
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s", used ? "|" : "",
+			     names[i].name);
+		if (w < 0 || (size_t)w >= len - used) {
+			/* no half flag names: cut at the last whole one */
+			buf[used] = '\0';
+			break;
+		}
+		used += (size_t)w;
+	}
+	if (!used)
+		snprintf(buf, len, "%s", none);
+	return buf;
+}
+
 void pk_ktap_header(FILE *f, size_t total)
 {
 	fprintf(f, "KTAP version 1\n1..%zu\n", total);

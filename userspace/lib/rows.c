@@ -58,8 +58,22 @@ bool pk_combo_valid(const struct pk_kind_ops *k, enum pk_backing b,
 
 bool pk_row_has_kind(const struct pk_row *row, const struct pk_kind_ops *k)
 {
-	return (k->flags & row->kind_has) == row->kind_has &&
-	       !(k->flags & row->kind_lacks);
+	return pk_kind_fits(k, row->kind_has, row->kind_lacks);
+}
+
+const char *pk_case_dir_name(const struct pk_kind_ops *k, enum pk_dir d)
+{
+	if (d < PK_DIR_NR && pk_dirs[d].v1_name && pk_kind_is_builtin(k))
+		return pk_dirs[d].v1_name;
+	return pk_dir_name(d);
+}
+
+/* The name of @d a case of @k does not carry, NULL if it has one only. */
+static const char *dir_alias(const struct pk_kind_ops *k, enum pk_dir d)
+{
+	if (!pk_dirs[d].v1_name)
+		return NULL;
+	return pk_kind_is_builtin(k) ? pk_dirs[d].name : pk_dirs[d].v1_name;
 }
 
 /*
@@ -324,6 +338,7 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 						c->kind = kind;
 						c->backing = b;
 						c->dir = d;
+						c->dir_alias = dir_alias(kind, d);
 						c->xfer = 0;
 						c->fork_copies = 0;
 						snprintf(c->name, sizeof(c->name),
@@ -331,7 +346,7 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 							 row->name,
 							 pk_backing_name(b),
 							 kind->name,
-							 pk_dir_name(d));
+							 pk_case_dir_name(kind, d));
 					}
 					count++;
 				}
@@ -340,3 +355,16 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 	}
 	return count;
 }
+
+static size_t rows_expand(struct pk_case *out, size_t max)
+{
+	return pk_expand(pk_rows, pk_nr_rows, out, max);
+}
+
+/* Each row selects its own kinds (kind_has, kind_lacks above). */
+const struct pk_family pk_family_rows = {
+	.name = "rows",
+	.what = "one invariant per row, under one disturbance, over backings and directions",
+	.why = "each row names its own flags",
+	.expand = rows_expand,
+};

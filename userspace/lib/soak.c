@@ -999,23 +999,12 @@ static int attach(struct soak *s, const struct pk_case *c,
 	struct pk_kind_dev *d = &s->t.kd;
 	int ret;
 
-	d->ops = c->kind;
+	pk_kind_dev_init(d, c->kind, env, 0);
 	d->page = SPAGE;
-	d->host = env;
-	d->status = -1;
-	d->read_name = c->kind->read_name;
-	d->write_name = c->kind->write_name;
+	ret = pk_kind_check(d, r);
+	if (ret)
+		return ret;
 	if (c->kind->check) {
-		d->dir_flags = 0;
-		ret = c->kind->check(d);
-		if (ret == PK_KIND_SKIP) {
-			pk_skip(r, "%s", d->err);
-			return 1;
-		}
-		if (ret) {
-			pk_fail(r, "%s (check): %s", c->kind->name, d->err);
-			return -1;
-		}
 		d->dir_flags = PK_DIRF_ATOMIC;
 		s->have_atomic = c->kind->atomic && !c->kind->check(d);
 		d->dir_flags = PK_DIRF_MSG | PK_DIRF_DEV_WRITES;
@@ -1025,10 +1014,11 @@ static int attach(struct soak *s, const struct pk_case *c,
 		s->have_atomic = c->kind->atomic;
 	}
 	/*
-	 * A kernel test hook moves whole pages (gup_test, test_hmm): writing
-	 * its stripe would write the CPU's too, so it only reads.
+	 * A device that moves whole pages (PK_KF_WHOLE_PAGES: test_hmm)
+	 * would write the CPU's stripes with its own, so it only reads.
 	 */
-	s->dev_writes = c->kind->write && !(c->kind->flags & PK_KF_TEST_HOOK);
+	s->dev_writes = c->kind->write &&
+			!(c->kind->flags & PK_KF_WHOLE_PAGES);
 	if (c->kind->write && !s->dev_writes)
 		pk_diag(r, "%s moves whole pages: the device reads, the CPU writes",
 			c->kind->name);
@@ -1205,6 +1195,50 @@ out_free:
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
+
+/* The backings the soak covers, in its order. */
+static const enum pk_backing soak_backings[] = {
+	PK_BACK_ANON_4K, PK_BACK_ANON_THP, PK_BACK_ANON_THP_PTE,
+	PK_BACK_ANON_MTHP, PK_BACK_MEMFD_SHARED, PK_BACK_HUGETLB_2M,
+};
+
+size_t pk_soak_expand(struct pk_case *out, size_t max)
+{
+	const size_t nb = sizeof(soak_backings) / sizeof(soak_backings[0]);
+	size_t n = 0, i, k;
+
+	for (i = 0; i < nb; i++) {
+		for (k = 0; k < pk_kind_count(); k++) {
+			const struct pk_kind_ops *ops = pk_kind_at(k);
+			struct pk_case *c;
+
+			if (!pk_family_has_kind(&pk_family_soak, ops))
+				continue;
+			if (out && n < max) {
+				c = &out[n];
+				memset(c, 0, sizeof(*c));
+				c->kind = ops;
+				c->backing = soak_backings[i];
+				snprintf(c->name, sizeof(c->name), "soak/%s/%s",
+					 pk_backing_name(c->backing), ops->name);
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Every kind: the device reads, and writes its own stripe where it can
+ * (PK_KF_WRITES without PK_KF_WHOLE_PAGES), with fetch-and-add where it
+ * has one (PK_KF_ATOMIC).
+ */
+const struct pk_family pk_family_soak = {
+	.name = "soak",
+	.what = "CPU writers, device traffic and every disturbance at once (pinkit soak)",
+	.why = "every kind reads; what else the device does follows its flags",
+	.expand = pk_soak_expand,
+};
 
 void pk_soak_totals_write(FILE *f, const struct pk_soak_totals *t)
 {

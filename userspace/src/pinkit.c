@@ -21,7 +21,7 @@ static int cmd_list(const struct pk_case *cases, size_t n,
 	size_t i, shown = 0;
 
 	for (i = 0; i < n; i++) {
-		if (pk_filter_match(o->filter, cases[i].name)) {
+		if (pk_case_match(o->filter, &cases[i])) {
 			printf("%s\n", cases[i].name);
 			shown++;
 		}
@@ -94,7 +94,7 @@ static int cmd_run(const struct pk_case *all, size_t nall,
 		return 2;
 	}
 	for (i = 0; i < nall; i++)
-		if (pk_filter_match(o->filter, all[i].name))
+		if (pk_case_match(o->filter, &all[i]))
 			sel[n++] = all[i];
 	if (!n) {
 		fprintf(stderr, "%s: --filter '%s' selects no case; see '%s list'\n",
@@ -167,14 +167,6 @@ out_sel:
 	return ret;
 }
 
-/* The backings the soak covers, in its order. */
-static const enum pk_backing soak_backings[] = {
-	PK_BACK_ANON_4K, PK_BACK_ANON_THP, PK_BACK_ANON_THP_PTE,
-	PK_BACK_ANON_MTHP, PK_BACK_MEMFD_SHARED, PK_BACK_HUGETLB_2M,
-};
-
-#define NR_SOAK_BACKINGS	(sizeof(soak_backings) / sizeof(soak_backings[0]))
-
 /* FNV-1a: a case's schedule depends on its name, not on the filter. */
 static uint64_t name_hash(const char *s)
 {
@@ -193,7 +185,7 @@ static int cmd_soak(const struct pk_opts *o, const char *prog)
 	struct pk_soak_totals tot;
 	struct pk_soak_opts so;
 	struct pk_env env;
-	size_t i, k, n = 0, nkinds = pk_kind_count(), pass, fail, skip;
+	size_t i, n = 0, nall = pk_soak_expand(NULL, 0), pass, fail, skip;
 	double deadline;
 	bool need_rdma = false;
 	int ret = 2;
@@ -210,23 +202,16 @@ static int cmd_soak(const struct pk_opts *o, const char *prog)
 	so.iterations = o->have_iterations ? o->iterations : 0;
 	so.writers = o->writers;
 
-	sel = calloc(NR_SOAK_BACKINGS * (nkinds ? nkinds : 1), sizeof(*sel));
+	sel = calloc(nall ? nall : 1, sizeof(*sel));
 	if (!sel) {
-		fprintf(stderr, "%s: out of memory selecting soak cases\n", prog);
+		fprintf(stderr, "%s: out of memory for %zu soak cases\n", prog,
+			nall);
 		return 2;
 	}
-	for (i = 0; i < NR_SOAK_BACKINGS; i++) {
-		for (k = 0; k < nkinds; k++) {
-			struct pk_case *c = &sel[n];
-
-			c->kind = pk_kind_at(k);
-			c->backing = soak_backings[i];
-			snprintf(c->name, sizeof(c->name), "soak/%s/%s",
-				 pk_backing_name(c->backing), c->kind->name);
-			if (pk_filter_match(o->filter, c->name))
-				n++;
-		}
-	}
+	pk_soak_expand(sel, nall);
+	for (i = 0; i < nall; i++)
+		if (pk_case_match(o->filter, &sel[i]))
+			sel[n++] = sel[i];
 	if (!n) {
 		fprintf(stderr, "%s: --filter '%s' selects no soak case (soak/BACKING/KIND)\n",
 			prog, o->filter ? o->filter : "");
@@ -283,9 +268,9 @@ int main(int argc, char **argv)
 	const char *prog = "pinkit";
 	struct pk_case *cases;
 	struct pk_opts o;
-	char err[512];
+	char err[1024];
 	unsigned int i;
-	size_t n, nx, nodp;
+	size_t n;
 	int ret;
 
 	if (pk_parse_args(argc, argv, &o, err, sizeof(err))) {
@@ -305,18 +290,22 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	n = pk_expand(pk_rows, pk_nr_rows, NULL, 0);
-	nx = pk_odp_xfer_expand(NULL, 0) + pk_fork_copies_expand(NULL, 0);
-	cases = calloc(n + nx ? n + nx : 1, sizeof(*cases));
+	if (o.cmd == PK_CMD_LIST && o.kinds) {
+		if (pk_kinds_report(stdout)) {
+			fprintf(stderr, "%s: list --kinds: %s\n", prog,
+				strerror(errno));
+			return 2;
+		}
+		return fflush(stdout) ? 2 : 0;
+	}
+	n = pk_expand_run(NULL, 0);
+	cases = calloc(n ? n : 1, sizeof(*cases));
 	if (!cases) {
 		fprintf(stderr, "%s: out of memory expanding %zu cases\n", prog,
-			n + nx);
+			n);
 		return 2;
 	}
-	pk_expand(pk_rows, pk_nr_rows, cases, n);
-	nodp = pk_odp_xfer_expand(cases + n, nx);
-	n += nodp;
-	n += pk_fork_copies_expand(cases + n, nx - nodp);
+	pk_expand_run(cases, n);
 	if (o.cmd == PK_CMD_LIST)
 		ret = cmd_list(cases, n, &o, prog);
 	else if (o.cmd == PK_CMD_SOAK)
