@@ -17,6 +17,10 @@
  *             MAP_NORESERVE anonymous memory, of which a case touches
  *             only what it transfers (registering an ODP MR faults
  *             nothing in): ODP has no size limit a pinned MR lacks.
+ *             The mw-* geometries run on pinned-mw1 and pinned-mw2: a
+ *             pinned MR of 32 pages with a memory window of type 1 or 2
+ *             bound (through the responder's QP) over its pages 8..11,
+ *             remote requests naming the window's rkey.
  *             The huge-* geometries run on 4 hugetlb pages of 2 MiB
  *             instead: pinned-huge (a pinned MR, the control),
  *             odp-huge (ODP without IBV_ACCESS_HUGETLB: the core maps
@@ -55,6 +59,14 @@
  *                            MR offset 1 GiB, memory never touched: the
  *                            zero page is mapped and mincore() shows it
  *                            resident
+ *             mw-end         3 pages + 500 bytes ending at the window's
+ *                            last byte
+ *             mw-past        200 bytes from 100 bytes before the
+ *                            window's end: past it, inside the MR
+ *             mw-before      200 bytes from 100 bytes before the window
+ *             mw-wrap        the bind of a window whose address + length
+ *                            wraps past 2^64 (op bind-mw): it must be
+ *                            refused
  *             huge-replace   huge page 2 replaced under the MR (munmap,
  *                            then mmap MAP_FIXED of a new one with other
  *                            bytes) after the device accessed it, then a
@@ -67,13 +79,14 @@
  *             with IBV_ADVISE_MR_FLAG_FLUSH: the kernel faults the range
  *             in before it returns) |
  *             prefetch-async (the same without flags: the kernel checks
- *             the request and queues the faults)
+ *             the request and queues the faults) | bind-mw
  *
  * Invariants: a transfer inside the MR completes successfully and the
  * bytes the CPU and the device see are the bytes written, with every byte
  * outside the transfer unchanged (the first differing offset is reported);
- * a request that leaves the MR or wraps ends in an error completion and
- * changes no byte of the MR: never success, never a hang.  The verdict is
+ * a request that leaves the MR, or the window whose rkey it names, or
+ * wraps ends in an error completion and changes no byte of the MR: never
+ * success, never a hang.  The verdict is
  * the kernel's: a pinned MR and an ODP MR must behave the same.
  *
  * The huge-* cases are the ones that catch a driver or core that indexes
@@ -117,23 +130,24 @@
 
 enum xk { XK_PINNED, XK_PINNED_IOVA, XK_ODP, XK_ODP_IOVA, XK_PINNED_HUGE,
 	  XK_ODP_HUGE, XK_ODP_HUGETLB, XK_ODP_HUGETLB_IOVA, XK_ODP_3G,
-	  XK_ODP_4G, XK_ODP_4G64K, XK_NR };
+	  XK_ODP_4G, XK_ODP_4G64K, XK_PINNED_MW1, XK_PINNED_MW2, XK_NR };
 enum xop { XO_WRITE, XO_READ, XO_SEND, XO_RECV, XO_FADD, XO_CSWAP,
-	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_NR };
+	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_BIND_MW, XO_NR };
 enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
 	  XG_PAST_END, XG_WRAP, XG_PREFETCH, XG_ADV_INSIDE, XG_ADV_ACROSS,
 	  XG_ADV_PAST, XG_ADV_WRAP, XG_ADV_BAD_LKEY, XG_HUGE_PAST4K,
 	  XG_HUGE_CROSS, XG_HUGE_SPAN, XG_HUGE_REPLACE, XG_BIG_TAIL,
-	  XG_BIG_PREFETCH, XG_NR };
+	  XG_BIG_PREFETCH, XG_MW_END, XG_MW_PAST, XG_MW_BEFORE, XG_MW_WRAP,
+	  XG_NR };
 
 static const char *const xk_names[XK_NR] = {
 	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova", "pinned-huge",
 	"odp-huge", "odp-hugetlb", "odp-hugetlb-iova", "odp-3g", "odp-4g",
-	"odp-4g-64k",
+	"odp-4g-64k", "pinned-mw1", "pinned-mw2",
 };
 static const char *const xop_names[XO_NR] = {
 	"rdma-write", "rdma-read", "send", "recv", "fetch-add", "cmp-swap",
-	"advise-write", "prefetch-sync", "prefetch-async",
+	"advise-write", "prefetch-sync", "prefetch-async", "bind-mw",
 };
 
 #define OPS_DATA	((1u << XO_WRITE) | (1u << XO_READ) | \
@@ -148,6 +162,7 @@ static const char *const xop_names[XO_NR] = {
 #define HUGE_KINDS	((1u << XK_PINNED_HUGE) | HUGE_ODP_KINDS)
 #define BIG_KINDS	((1u << XK_ODP_3G) | (1u << XK_ODP_4G) | \
 			 (1u << XK_ODP_4G64K))
+#define MW_KINDS	((1u << XK_PINNED_MW1) | (1u << XK_PINNED_MW2))
 
 static bool xk_odp(enum xk k)
 {
@@ -169,6 +184,12 @@ static bool xk_huge(enum xk k)
 static bool xk_big(enum xk k)
 {
 	return BIG_KINDS & (1u << k);
+}
+
+/* a pinned MR with a memory window of type 1 or 2 over part of it */
+static bool xk_mw(enum xk k)
+{
+	return MW_KINDS & (1u << k);
 }
 
 /* The length of a big kind's MR. */
@@ -213,6 +234,10 @@ static const struct {
 	[XG_BIG_TAIL] = { "big-tail", OPS_RW, BIG_KINDS, false },
 	[XG_BIG_PREFETCH] = { "big-prefetch", OPS_PREFETCH, 1u << XK_ODP_4G64K,
 			      false },
+	[XG_MW_END] = { "mw-end", OPS_RW, MW_KINDS, false },
+	[XG_MW_PAST] = { "mw-past", OPS_RW, MW_KINDS, true },
+	[XG_MW_BEFORE] = { "mw-before", OPS_RW, MW_KINDS, true },
+	[XG_MW_WRAP] = { "mw-wrap", 1u << XO_BIND_MW, MW_KINDS, true },
 };
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
@@ -308,6 +333,8 @@ struct xc {
 	size_t len;
 	uint64_t iova;
 	struct ibv_mr *mr;
+	struct ibv_mw *mw;	/* the window of the -mw kinds */
+	uint32_t rkey;		/* what a remote request names: MR or window */
 	uint8_t *scratch;	/* the other side, a pinned MR */
 	size_t scratch_len;
 	struct ibv_mr *smr;
@@ -326,6 +353,8 @@ struct xc {
 #define XC_HUGETLB_FREE	"/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 #define XC_BAD_LKEY	0x5a5a5a00u	/* xor'ed into an lkey: no MR has it */
 #define XC_BIG_VIEW	8		/* pages of a big MR a big-tail touches */
+#define XC_MW_FIRST	8		/* the window: pages 8..11 of the MR */
+#define XC_MW_PAGES	4
 #define XC_BIG_PF_OFF	((size_t)1 << 30)	/* big-prefetch's SGE */
 #define XC_BIG_PF_LEN	((size_t)2 << 30)
 
@@ -519,6 +548,8 @@ static int xc_open(struct xc *x, enum xk kind)
 		acc |= IBV_ACCESS_ON_DEMAND;
 	if (xk_hugetlb(kind))
 		acc |= IBV_ACCESS_HUGETLB;
+	if (xk_mw(kind))
+		acc |= IBV_ACCESS_MW_BIND;
 	iova = (uintptr_t)x->map;
 	if (xk_iova(kind))
 		iova += XC_IOVA_SHIFT;
@@ -537,6 +568,19 @@ static int xc_open(struct xc *x, enum xk kind)
 			 x->map_len, xk_names[kind]);
 		return fail_errno(x, what);
 	}
+	x->rkey = x->mr->rkey;
+	if (!xk_mw(kind))
+		return 0;
+	x->mw = ibv_alloc_mw(x->pd, kind == XK_PINNED_MW1 ? IBV_MW_TYPE_1 :
+						       IBV_MW_TYPE_2);
+	if (!x->mw && (errno == EOPNOTSUPP || errno == ENOSYS)) {
+		pk_skip(x->r, "device %s has no type %d memory windows: ibv_alloc_mw: %s",
+			x->dev->name, kind == XK_PINNED_MW1 ? 1 : 2,
+			strerror(errno));
+		return -1;
+	}
+	if (!x->mw)
+		return fail_errno(x, "ibv_alloc_mw");
 	return 0;
 }
 
@@ -544,6 +588,9 @@ static void xc_close(struct xc *x)
 {
 	int i;
 
+	/* a bound window keeps its MR from being deregistered */
+	if (x->mw)
+		ibv_dealloc_mw(x->mw);
 	if (x->mr)
 		ibv_dereg_mr(x->mr);
 	if (x->smr)
@@ -663,6 +710,108 @@ static int xc_sendrecv(struct xc *x, struct ibv_send_wr *wr,
 }
 
 /*
+ * Bind the window x->mw to @len bytes at iova @addr of the MR, for remote
+ * reads and writes, through the responder's QP (a type 2 window then
+ * answers on that QP only).  Returns 0 when the bind completed
+ * successfully, x->rkey then being the window's; 1 when it was refused,
+ * with the call's errno or the error completion described in @why; -1
+ * with a FAIL recorded when the completion could not be polled.
+ */
+static int mw_bind(struct xc *x, uint64_t addr, uint64_t len, char *why,
+		   size_t n)
+{
+	struct ibv_mw_bind_info info = {
+		.mr = x->mr,
+		.addr = addr,
+		.length = len,
+		.mw_access_flags = IBV_ACCESS_REMOTE_READ |
+				   IBV_ACCESS_REMOTE_WRITE,
+	};
+	bool type1 = x->mw->type == IBV_MW_TYPE_1;
+	struct ibv_send_wr wr, *bad;
+	struct ibv_mw_bind b;
+	int st = 0, ret;
+
+	memset(&wr, 0, sizeof(wr));
+	if (type1) {
+		memset(&b, 0, sizeof(b));
+		b.wr_id = 3;
+		b.send_flags = IBV_SEND_SIGNALED;
+		b.bind_info = info;
+		ret = ibv_bind_mw(x->qp[1], x->mw, &b);
+	} else {
+		wr.wr_id = 3;
+		wr.opcode = IBV_WR_BIND_MW;
+		wr.send_flags = IBV_SEND_SIGNALED;
+		wr.bind_mw.mw = x->mw;
+		wr.bind_mw.rkey = ibv_inc_rkey(x->mw->rkey);
+		wr.bind_mw.bind_info = info;
+		ret = ibv_post_send(x->qp[1], &wr, &bad);
+	}
+	if (ret) {
+		snprintf(why, n, "%s: %s",
+			 type1 ? "ibv_bind_mw" : "ibv_post_send(IBV_WR_BIND_MW)",
+			 strerror(ret));
+		return 1;
+	}
+	ret = xc_wait(x, 1, "the bind of the memory window", &st);
+	if (ret < 0)
+		return -1;
+	if (ret > 0) {
+		snprintf(why, n, "error completion %s (status %d)",
+			 ibv_wc_status_str(st), st);
+		return 1;
+	}
+	x->rkey = type1 ? x->mw->rkey : wr.bind_mw.rkey;
+	return 0;
+}
+
+/* Bind the window over pages XC_MW_FIRST.. of the MR; 0, or -1 recorded. */
+static int mw_bind_window(struct xc *x)
+{
+	uint64_t addr = x->iova + (uint64_t)XC_MW_FIRST * x->page;
+	uint64_t len = (uint64_t)XC_MW_PAGES * x->page;
+	char why[160];
+	int ret = mw_bind(x, addr, len, why, sizeof(why));
+
+	if (ret > 0)
+		pk_fail(x->r, "the bind of a type %d window to iova 0x%llx..0x%llx, inside its MR, was refused: %s",
+			x->mw->type == IBV_MW_TYPE_1 ? 1 : 2,
+			(unsigned long long)addr,
+			(unsigned long long)(addr + len - 1), why);
+	return ret ? -1 : 0;
+}
+
+/*
+ * mw-wrap: the bind of a window whose address + length wraps past 2^64
+ * (2 pages from one page below it) must be refused: such a window does
+ * not lie in its MR.  v7.3.4's rxe compares addr + length with the MR's
+ * end, sum and all, and binds it.
+ */
+static void run_mw_wrap(struct xc *x)
+{
+	uint64_t addr = UINT64_MAX - x->page + 1;
+	uint64_t len = 2 * (uint64_t)x->page;
+	char what[160], why[160];
+	int ret;
+
+	snprintf(what, sizeof(what), "the bind of a type %d window of %llu bytes at iova 0x%llx (the MR is 0x%llx..0x%llx)",
+		 x->mw->type == IBV_MW_TYPE_1 ? 1 : 2,
+		 (unsigned long long)len, (unsigned long long)addr,
+		 (unsigned long long)x->iova,
+		 (unsigned long long)(x->iova + x->len - 1));
+	ret = mw_bind(x, addr, len, why, sizeof(why));
+	if (ret < 0)
+		return;
+	if (ret == 0) {
+		pk_fail(x->r, "%s: it succeeded; a window whose address + length wraps past 2^64 lies outside its MR and must be refused",
+			what);
+		return;
+	}
+	pk_diag(x->r, "%s: refused (%s), as it must", what, why);
+}
+
+/*
  * Fill the MR and the scratch buffer with patterns of @seed, note what the
  * MR holds, and describe @len bytes at @maddr (an iova of the MR) and at
  * the unaligned scratch offset.
@@ -753,6 +902,18 @@ static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		*off = XC_BIG_PF_OFF;
 		*len = XC_BIG_PF_LEN;
 		break;
+	case XG_MW_END:		/* ends at the window's last byte */
+		*len = 3 * x->page + 500;
+		*off = (XC_MW_FIRST + XC_MW_PAGES) * x->page - *len;
+		break;
+	case XG_MW_PAST:	/* 100 bytes past the window's end */
+		*off = (XC_MW_FIRST + XC_MW_PAGES) * x->page - 100;
+		*len = 200;
+		break;
+	case XG_MW_BEFORE:	/* from 100 bytes before the window */
+		*off = XC_MW_FIRST * x->page - 100;
+		*len = 200;
+		break;
 	case XG_HUGE_REPLACE:	/* inside huge page 2, past its first 4 KiB */
 		*off = 2 * XC_HUGE_SZ + 3 * x->page + 200;
 		*len = 3 * x->page;
@@ -809,7 +970,7 @@ static void xc_transfer(struct xc *x, enum xop o, size_t off, size_t len,
 			    IBV_WR_RDMA_READ;
 		wr.sg_list = lsge;
 		wr.wr.rdma.remote_addr = x->iova + off;
-		wr.wr.rdma.rkey = x->mr->rkey;
+		wr.wr.rdma.rkey = x->rkey;
 		ret = xc_op(x, &wr, what, &st);
 		break;
 	case XO_SEND:	/* out of the MR into scratch */
@@ -880,7 +1041,7 @@ static void run_atomic(struct xc *x, enum xop o, size_t off)
 	wr.num_sge = 1;
 	wr.send_flags = IBV_SEND_SIGNALED;
 	wr.wr.atomic.remote_addr = x->iova + off;
-	wr.wr.atomic.rkey = x->mr->rkey;
+	wr.wr.atomic.rkey = x->rkey;
 	if (o == XO_FADD) {
 		wr.opcode = IBV_WR_ATOMIC_FETCH_AND_ADD;
 		wr.wr.atomic.compare_add = add;
@@ -920,10 +1081,19 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 		      x->iova + off;
 	if (wrap)
 		len = o == XO_FADD || o == XO_CSWAP ? 8 : 200;
-	snprintf(what, sizeof(what), "%s of %zu bytes at iova 0x%llx (the MR is 0x%llx..0x%llx)",
-		 xop_names[o], len, (unsigned long long)addr,
-		 (unsigned long long)x->iova,
-		 (unsigned long long)(x->iova + x->len - 1));
+	if (x->mw)
+		snprintf(what, sizeof(what), "%s of %zu bytes at iova 0x%llx through the rkey of a window on 0x%llx..0x%llx (its MR is 0x%llx..0x%llx)",
+			 xop_names[o], len, (unsigned long long)addr,
+			 (unsigned long long)(x->iova + XC_MW_FIRST * x->page),
+			 (unsigned long long)(x->iova +
+					      (XC_MW_FIRST + XC_MW_PAGES) * x->page - 1),
+			 (unsigned long long)x->iova,
+			 (unsigned long long)(x->iova + x->len - 1));
+	else
+		snprintf(what, sizeof(what), "%s of %zu bytes at iova 0x%llx (the MR is 0x%llx..0x%llx)",
+			 xop_names[o], len, (unsigned long long)addr,
+			 (unsigned long long)x->iova,
+			 (unsigned long long)(x->iova + x->len - 1));
 	xc_prepare(x, 0x0d2, addr, len, &lsge, &msge);
 	memset(&wr, 0, sizeof(wr));
 	wr.wr_id = 1;
@@ -936,7 +1106,7 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 		wr.opcode = o == XO_WRITE ? IBV_WR_RDMA_WRITE :
 			    IBV_WR_RDMA_READ;
 		wr.wr.rdma.remote_addr = addr;
-		wr.wr.rdma.rkey = x->mr->rkey;
+		wr.wr.rdma.rkey = x->rkey;
 		ret = xc_op(x, &wr, what, &st);
 		break;
 	case XO_FADD:
@@ -945,7 +1115,7 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 		wr.opcode = o == XO_FADD ? IBV_WR_ATOMIC_FETCH_AND_ADD :
 			    IBV_WR_ATOMIC_CMP_AND_SWP;
 		wr.wr.atomic.remote_addr = addr;
-		wr.wr.atomic.rkey = x->mr->rkey;
+		wr.wr.atomic.rkey = x->rkey;
 		wr.wr.atomic.compare_add = 1;
 		ret = xc_op(x, &wr, what, &st);
 		break;
@@ -959,8 +1129,9 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 	if (ret < 0)
 		return;
 	if (ret == 0) {
-		pk_fail(x->r, "%s: completed successfully; a request outside the MR must end in an error completion",
-			what);
+		pk_fail(x->r, "%s: completed successfully; a request outside the MR%s must end in an error completion",
+			what, x->mw ? " or outside the window its rkey names" : "");
+		check_mr(x, what);	/* and name the first byte it changed */
 		return;
 	}
 	pk_diag(x->r, "%s: error completion %s, as it must", what,
@@ -1467,9 +1638,13 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 	memset(&x, 0, sizeof(x));
 	x.r = r;
 	x.dev = &env->dev;
-	if (xc_open(&x, k) == 0) {
+	if (xc_open(&x, k) == 0 &&
+	    (!xk_mw(k) || g == XG_MW_WRAP || mw_bind_window(&x) == 0)) {
 		geometry(&x, g, o, &off, &len);
-		if (g == XG_PAST_END || g == XG_WRAP)
+		if (g == XG_MW_WRAP)
+			run_mw_wrap(&x);
+		else if (g == XG_PAST_END || g == XG_WRAP || g == XG_MW_PAST ||
+			 g == XG_MW_BEFORE)
 			run_outside(&x, o, off, len, g == XG_WRAP);
 		else if (g == XG_PREFETCH)
 			run_prefetch(&x, off, len);
