@@ -253,9 +253,10 @@ audit-test:
 	@scripts/deps.sh audit
 	@drivers/audit/test.sh
 
-# make audit-tree: the audit on the whole pristine 7.3 tree against
-# drivers/audit/expected-7.3.4.tsv row for row, DIR=arch/powerpc/kvm, and
-# KVM on 6.12 (minutes); a tree that is not there is a SKIP.
+# make audit-tree: the audit on the whole pristine 7.3 and 6.12 trees
+# against drivers/audit/expected-7.3.4.tsv and expected-6.12.118.tsv row
+# for row, DIR=arch/powerpc/kvm on 7.3, and KVM on 6.12 (minutes); a tree
+# that is not there is a SKIP.
 audit-tree:
 	@scripts/deps.sh audit
 	@drivers/audit/tree-test.sh

@@ -13,7 +13,7 @@
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
-KVER_DEFAULT=6.12
+KVER_DEFAULT=7.3	# as the Makefile's KVER
 
 if [ "${1:-}" = --pristine ]; then
 	pristine_source "${2:-$KVER_DEFAULT}"

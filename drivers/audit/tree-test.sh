@@ -5,7 +5,9 @@
 #                      for row: a missing, extra or changed row fails
 #   7.3/ppc-kvm-dir    DIR=arch/powerpc/kvm: audit.sh exits 1 naming
 #                      kvmppc_pin_guest_page() and kvm_vcpu_ioctl_config_tlb()
-#   6.12/kvm-*         KVM on 6.12: fault path dropped, nested VMX maps held
+#   6.12/ground-truth  every row of Debian 6.12.118 (expected-6.12.118.tsv),
+#                      row for row, the same way
+#   6.12/kvm-*         KVM in that run: fault path dropped, nested VMX maps held
 # A tree that is not unpacked in the cache or a missing spatch is a SKIP,
 # never a pass; nothing is fetched.  Ends with "N passed, N failed, N skipped".
 set -u
@@ -31,7 +33,7 @@ source_of()
 src73=$(source_of 7.3)
 src612=$(source_of 6.12)
 t73=(ground-truth ppc-kvm-dir)
-t612=(kvm-fault-path-dropped kvm-nested-vmx-map-held)
+t612=(ground-truth kvm-fault-path-dropped kvm-nested-vmx-map-held)
 if ! command -v spatch > /dev/null; then
 	for c in "${t73[@]}"; do skp "7.3/$c" "spatch not installed"; done
 	for c in "${t612[@]}"; do skp "6.12/$c" "spatch not installed"; done
@@ -78,37 +80,50 @@ else
 	fi
 fi
 
-# --- 6.12: KVM -------------------------------------------------------------
+# --- 6.12: the ground truth, row for row; KVM ------------------------------
 if [ -z "$src612" ]; then
 	for c in "${t612[@]}"; do
 		skp "6.12/$c" "no unpacked linux-source-6.12 in $PINKIT_CACHE/src (make audit KVER=6.12 unpacks it)"
 	done
 else
 	t0=$SECONDS
-	"$audit" --ksrc "$src612" --engine coccinelle --only virt/kvm \
-		--format tsv > "$work/t612.tsv" 2> "$work/t612.err"
+	"$audit" --ksrc "$src612" --engine coccinelle --format tsv \
+		> "$work/t612.tsv" 2> "$work/t612.err"
 	rc=$?
-	echo "# 6.12 KVM audited in $((SECONDS - t0)) s"
+	echo "# 6.12 tree audited in $((SECONDS - t0)) s"
+	"$here/tsv-compare" "$here/expected-6.12.118.tsv" "$work/t612.tsv" \
+		> "$work/cmp612.out" 2>&1
+	crc=$?
+	if [ $crc = 0 ] && [ $rc = 1 ]; then
+		ok "6.12/ground-truth ($(tail -n1 "$work/cmp612.out"))"
+	else
+		nok "6.12/ground-truth" "pinkit-audit exit status $rc (expected 1)," \
+			"tsv-compare exit status $crc (expected 0):" \
+			"$(cat "$work/cmp612.out")" "$(tail -n 25 "$work/t612.err")"
+	fi
+
+	# the KVM rows of the same run
+	grep '^virt/kvm	' "$work/t612.tsv" > "$work/t612-kvm.tsv"
 	why=
 	for want in 'arch/x86/kvm/mmu/mmu.c:[0-9]*	dropped-foll-get	dropped' \
 		    'virt/kvm/pfncache.c:[0-9]*	dropped-foll-get	dropped'; do
-		grep -q "$want" "$work/t612.tsv" || why="${why:+$why; }no row /$want/"
+		grep -q "$want" "$work/t612-kvm.tsv" || why="${why:+$why; }no row /$want/"
 	done
-	if grep -q 'arch/x86/kvm/mmu/.*	held-foll-get' "$work/t612.tsv"; then
+	if grep -q 'arch/x86/kvm/mmu/.*	held-foll-get' "$work/t612-kvm.tsv"; then
 		why="${why:+$why; }held-foll-get rows in arch/x86/kvm/mmu/"
 	fi
 	if [ -z "$why" ]; then
 		ok "6.12/kvm-fault-path-dropped"
 	else
-		nok "6.12/kvm-fault-path-dropped" "$why" "$(cat "$work/t612.tsv")"
+		nok "6.12/kvm-fault-path-dropped" "$why" "$(cat "$work/t612-kvm.tsv")"
 	fi
 	if [ $rc = 1 ] && grep -q 'arch/x86/kvm/vmx/nested.c:[0-9]*	held-foll-get	held' \
-			"$work/t612.tsv"; then
+			"$work/t612-kvm.tsv"; then
 		ok "6.12/kvm-nested-vmx-map-held"
 	else
 		nok "6.12/kvm-nested-vmx-map-held" "exit status $rc (expected 1)," \
 			"or no held-foll-get row in arch/x86/kvm/vmx/nested.c:" \
-			"$(cat "$work/t612.tsv")"
+			"$(cat "$work/t612-kvm.tsv")"
 	fi
 fi
 
