@@ -203,8 +203,12 @@ for ver in 7.3 6.12 6.1; do
 	run_audit "radeon-$ver-patched" "$work/r$ver-x.json" \
 		--dir "$work/r$ver-patched/drivers/gpu/drm/radeon"
 	rc=$?
+	# the page lookup: radeon_ttm_tt_get_user_pages() in the amdgpu-scheme
+	# patches (7.3, 6.12), radeon_ttm_tt_map_userptr() in 6.1's older ones
+	fn=radeon_ttm_tt_get_user_pages
+	[ "$ver" = 6.1 ] && fn=radeon_ttm_tt_map_userptr
 	why=$(check "$work/r$ver-x.json" "norow held-foll-get" \
-		"row hmm no-ref radeon_ttm_tt_map_userptr radeon_ttm.c")
+		"row hmm no-ref $fn radeon_ttm.c")
 	[ $rc = 0 ] || why="exit status $rc, expected 0${why:+; $why}"
 	result "radeon-$ver/patched-clean" "$why" \
 		"$(sed 's/^/  /' "$work/radeon-$ver-patched.out")"
