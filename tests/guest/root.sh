@@ -105,6 +105,7 @@ fi
 	echo "mirror: $mirror"
 	echo "packages: $pkgs"
 	echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	# shellcheck disable=SC2086 # pkgs is a blank-separated list
 	dpkg-query --admindir="$dir.new/var/lib/dpkg" -W -f='${Package} ${Version}\n' \
 		$pkgs libc6 python3 linux-libc-dev 2>/dev/null | sed 's/^/version: /'
 } > "$dir.new.stamp"
