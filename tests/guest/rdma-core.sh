@@ -15,7 +15,8 @@ out=${OUT:-$PINKIT_ROOT/out}/$name
 if [ -n "${ROOT:-}" ]; then
 	# The Debian root has its rdma-core's tests unpacked (root.sh).
 	"$PINKIT_ROOT/scripts/deps.sh" vm
-	"$(dirname "$0")/root.sh" "$ROOT" >/dev/null
+	ROOT_DIR=$("$(dirname "$0")/root.sh" "$ROOT")
+	export ROOT_DIR
 	ver=$(sed -n 's/^version: python3-pyverbs //p' "$PINKIT_CACHE/root/$ROOT.stamp")
 	tests=/usr/local/share/pinkit/rdma-core-tests
 	where="the Debian $ROOT root"

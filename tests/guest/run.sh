@@ -22,8 +22,9 @@ esac
 [ -f "$kernel" ] || die "no kernel image at $kernel"
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 not found; apt-get install qemu-system-x86"
+# ROOT_DIR: the root's directory, when the caller asked root.sh already.
 rootdir=/
-[ -n "${ROOT:-}" ] && { rootdir=$("$(dirname "$0")/root.sh" "$ROOT") || exit 125; }
+[ -n "${ROOT:-}" ] && { rootdir=${ROOT_DIR:-$("$(dirname "$0")/root.sh" "$ROOT")} || exit 125; }
 rm -rf "$out/share"
 mkdir -p "$out/share"
 share=$out/share
