@@ -13,21 +13,25 @@ TIMEOUT ?= $(if $(filter kasan,$(DEBUG)),5400,1800)
 # The negative-control switch of the patched kernel (kernel/patches/*/): the
 # suite runs a second time with it on and must see corruption.
 CONTROL ?= $(if $(or $(KSRC),$(PATCHES),$(PATCHDIRS)),,legacy_cow)
-export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT STALL ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL PANIC_ON CRASHES
+export KVER KSRC PATCHES PATCHDIRS DEBUG OUT TIMEOUT STALL ACCEL PINKIT_CACHE JOBS CONTROL CMD KERNEL PANIC_ON CRASHES ROOT REBUILD
 # make soak's length, make repeat's passes, make shell's kernel (below).
 SECONDS ?= 60
 N       ?= 20
 STOCK   ?=
 # make install's (below).
 PREFIX  ?= /usr/local
+# The 9p guest's root (make shell, exec, rdma-core): the host's / by
+# default, ROOT=trixie or ROOT=sid a Debian root built once (make root).
+ROOT    ?=
+REBUILD ?=
 
 # The front door: every variable above (and the harness's own: KSELFTESTS,
 # TIMEOUT_REPEAT, ...) is checked while make reads this file, before any
 # goal's package check, build, build lock or boot (scripts/check-inputs.sh).
 # A bad value stops make here with exit status 2, having done nothing.
 INPUTS := KVER KSRC PATCHES PATCHDIRS DEBUG TIMEOUT STALL ACCEL JOBS CONTROL CMD KERNEL \
-	  PANIC_ON CRASHES SECONDS N STOCK ARGS KSELFTESTS TIMEOUT_REPEAT TIMEOUT_RDMA_CORE \
-	  PREFIX DESTDIR
+	  PANIC_ON CRASHES SECONDS N STOCK ROOT REBUILD ARGS KSELFTESTS TIMEOUT_REPEAT \
+	  TIMEOUT_RDMA_CORE PREFIX DESTDIR
 ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
 ifneq ($(shell $(foreach v,$(INPUTS),in_$(v)='$(subst ','\'',$($(v)))') \
 		scripts/check-inputs.sh $(MAKECMDGOALS) >&2 || echo bad),)
@@ -42,7 +46,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core run check soak repeat stock kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
+.PHONY: help deps shell exec rdma-core root run check soak repeat stock kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -51,6 +55,7 @@ help:
 	@echo "make shell    an interactive shell in a guest on the host's / (kit kernel, rxe0 up)"
 	@echo "make exec CMD='...'  run a host command in that guest, its output and exit status"
 	@echo "make rdma-core  rdma-core's own tests (pyverbs) on rxe0 in that guest"
+	@echo "make root ROOT=trixie|sid  a Debian root for those three (ROOT=...), built once into the cache"
 	@echo "make soak     CPU writers + device traffic + disturbances at once (SECONDS=60), then its legacy_cow control"
 	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
 	@echo "make watch    does every series apply to the newest Debian source of its kernel (no build)"
@@ -93,14 +98,15 @@ run: initramfs
 	tests/harness/run.sh run-$(RUNNAME) "$$k" $(INITRD) $(GUESTARG)
 
 # make shell / make exec CMD='...': the guest on the host's root filesystem
-# (tests/guest/: the host's / read-only over 9p, a tmpfs overlay, rxe0 up)
-# on KVER's kit kernel; KERNEL=bzImage boots an image already built, STOCK=1
-# Debian's prebuilt kernel of KVER.  exec: CMD runs with bash -c in the
-# current directory; make exits non-zero when it does (the exact status on
-# the last line).
+# (tests/guest/: the host's / read-only over 9p, a tmpfs overlay, rxe0 up;
+# ROOT=trixie|sid: a Debian root of make root instead) on KVER's kit
+# kernel; KERNEL=bzImage boots an image already built, STOCK=1 Debian's
+# prebuilt kernel of KVER.  exec: CMD runs with bash -c in the current
+# directory; make exits non-zero when it does (the exact status on the
+# last line).
 GUEST_KERNEL = m=; if [ "$(STOCK)" = 1 ]; then read -r k m _ < <(tests/guest/stock.sh $(KVER)); \
 	else k=$${KERNEL:-$$(kernel/scripts/build.sh)}; fi
-GUEST_NAME = $(if $(filter 1,$(STOCK)),stock-$(KVER),$(RUNNAME))
+GUEST_NAME = $(if $(filter 1,$(STOCK)),stock-$(KVER),$(RUNNAME))$(if $(ROOT),-$(ROOT))
 shell: deps
 	@$(GUEST_KERNEL); tests/guest/run.sh shell "$$k" $(OUT)/shell-$(GUEST_NAME) $$m
 
@@ -110,9 +116,17 @@ exec: deps
 
 # make rdma-core: rdma-core's own tests (Debian's python3-pyverbs) on rxe0
 # in that guest, each test a KTAP result; a failure shows the stock
-# kernel's result beside it.  KERNEL=bzImage boots an image already built.
+# kernel's result beside it.  KERNEL=bzImage boots an image already built;
+# ROOT=trixie|sid runs that root's rdma-core (56, 65) instead of the
+# host's (44).
 rdma-core: deps
 	@tests/guest/rdma-core-stage.sh
+
+# make root ROOT=trixie|sid: that Debian root (tests/guest/root.sh), built
+# with mmdebstrap into the cache unless it is there; REBUILD=1 builds it
+# again.
+root:
+	@tests/guest/root.sh $(ROOT)
 
 # make stock: Debian's prebuilt kernel of the same version, same suite.
 stock: userspace

@@ -75,6 +75,15 @@ case ${in_CONTROL:-} in
 *[!a-z0-9_]*) refuse "CONTROL=$in_CONTROL: expected the name of a switch in /sys/kernel/debug" \
 	"(CONTROL=legacy_cow), or CONTROL= for no control pass" ;;
 esac
+case ${in_ROOT:-} in
+'' | trixie | sid) ;;
+*)	refuse "ROOT=$in_ROOT: use ROOT=trixie (Debian 13, rdma-core 56) or ROOT=sid (rdma-core 65)," \
+		"or no ROOT for the host's /" ;;
+esac
+case ${in_REBUILD:-} in
+'' | 0 | 1) ;;
+*)	refuse "REBUILD=$in_REBUILD: use REBUILD=1 (make root builds ROOT again) or no REBUILD" ;;
+esac
 if [ -n "${in_KERNEL:-}" ] && [ ! -f "$in_KERNEL" ]; then
 	refuse "KERNEL=$in_KERNEL: no such file; give KERNEL= a bzImage, or no KERNEL to build one"
 fi
@@ -103,6 +112,20 @@ case $goals in
 	*)	refuse "DESTDIR=$in_DESTDIR: give an absolute path (a staging root), or no DESTDIR" ;;
 	esac ;;
 esac
+case $goals in
+*" root "*)
+	[ -n "${in_ROOT:-}" ] || refuse "make root: name the root: make root ROOT=trixie (or ROOT=sid)" ;;
+esac
+# ROOT is the 9p guest's: a goal that boots another guest would ignore it.
+if [ -n "${in_ROOT:-}" ]; then
+	for g in $goals; do
+		case $g in
+		shell | exec | rdma-core | root) ;;
+		*)	refuse "ROOT=$in_ROOT: make $g does not use a Debian root; only make shell," \
+				"make exec, make rdma-core and make root take ROOT=" ;;
+		esac
+	done
+fi
 case $goals in
 *" soak "*)
 	# SECONDS bounds the soak and its boot's TIMEOUT: ARGS must not move it.

@@ -18,25 +18,6 @@ shift 2
 state=$PINKIT_CACHE/apt/$suite
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
-# system_mirror [security] - the URI of the system's Debian archive (or,
-# with "security", of its security archive), from one-line or deb822
-# sources; deb.debian.org when none is found.
-system_mirror()
-{
-	local uri sec=${1:-}
-	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk -v sec="$sec" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) {
-			if (($i ~ /security/) == (sec != "")) { print $i; exit } } }')
-	[ -n "$uri" ] || uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk -v sec="$sec" '/^URIs:/ { for (i = 2; i <= NF; i++)
-			if (($i ~ /security/) == (sec != "")) { print $i; exit } }')
-	if [ -n "$sec" ]; then
-		echo "${uri:-http://deb.debian.org/debian-security}"
-	else
-		echo "${uri:-http://deb.debian.org/debian}"
-	fi
-}
-
 apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=/nonexistent"
 	-o "Dir::State::Lists=$state/lists" -o "Dir::State::status=$state/status"
 	-o "Dir::Cache=$state/cache" -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1")

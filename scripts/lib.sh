@@ -223,6 +223,25 @@ series_made_for()
 	sed -n 's/^# debian-source:[[:space:]]*//p' "$1/series" 2>/dev/null | head -n1
 }
 
+# system_mirror [security] - the URI of the system's Debian archive (or,
+# with "security", of its security archive), from one-line or deb822
+# sources; deb.debian.org when none is found.
+system_mirror()
+{
+	local uri sec=${1:-}
+	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk -v sec="$sec" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) {
+			if (($i ~ /security/) == (sec != "")) { print $i; exit } } }')
+	[ -n "$uri" ] || uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		awk -v sec="$sec" '/^URIs:/ { for (i = 2; i <= NF; i++)
+			if (($i ~ /security/) == (sec != "")) { print $i; exit } }')
+	if [ -n "$sec" ]; then
+		echo "${uri:-http://deb.debian.org/debian-security}"
+	else
+		echo "${uri:-http://deb.debian.org/debian}"
+	fi
+}
+
 # fetch_newer_source VER SUITE - download linux-source-VER from SUITE and
 # unpack the package (not the tarball inside it) into the cache.
 fetch_newer_source()

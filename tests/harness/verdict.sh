@@ -165,10 +165,17 @@ ksel=$out/kselftest.ktap
 : > "$ksel"
 [ -d "$res" ] && kselftest_results > "$ksel"
 # Every skip is one this kernel is known for (SKIPS_DIR, default skips/
-# beside this file: kit-VER, stock-VER, rdma-core-kit-VER, ...).
+# beside this file: kit-VER, stock-VER, rdma-core-kit-VER, and for
+# rdma-core on a Debian root, results/root, rdma-core-ROOT-kit-VER, ...).
 if [ -d "$res" ]; then
 	key=$(skips_key "$(cat "$res/kernel" 2>/dev/null)") || key=unknown-kernel
-	[ "$mode" = rdma-core ] && key=rdma-core-$key
+	if [ "$mode" = rdma-core ]; then
+		root=$(cat "$res/root" 2>/dev/null || echo host)
+		case $root in
+		host)	key=rdma-core-$key ;;
+		*)	key=rdma-core-$root-$key ;;
+		esac
+	fi
 	ctlk=/dev/null
 	[ -n "${CONTROL:-}" ] && [ -f "$res/control/ktap" ] && ctlk=$res/control/ktap
 	skips_check "${SKIPS_DIR:-$(dirname "$0")/skips}/$key" ${main:+"$main"} "$plugin" "$ksel" "$ctlk"

@@ -292,6 +292,16 @@ expect fail install-prefix-relative "^refused before any work: .*PREFIX='usr/loc
 	refused install PREFIX=usr/local
 expect fail install-destdir-relative '^refused before any work: .*DESTDIR=stage: give an absolute path' \
 	refused install DESTDIR=stage
+# ROOT, the 9p guest's Debian root (make root, tests/guest/root.sh): its
+# values, make root without one, a goal that would ignore it, REBUILD.
+expect fail root-unknown '^refused before any work: .*ROOT=bookworm: use ROOT=trixie .*ROOT=sid .*no ROOT for the host' \
+	refused rdma-core ROOT=bookworm
+expect fail root-needs-a-name "^refused before any work: .*make root: name the root: make root ROOT=trixie" \
+	refused root
+expect fail root-only-for-the-9p-guest '^refused before any work: .*ROOT=trixie: make run does not use a Debian root; only make shell, make exec, make rdma-core and make root' \
+	refused run ROOT=trixie
+expect fail root-rebuild-not-1 '^refused before any work: .*REBUILD=yes: use REBUILD=1' \
+	refused root ROOT=sid REBUILD=yes
 expect fail bad-inputs-named-at-once '^refused before any work: .*DEBUG=2: .*TIMEOUT=0: .*CRASHES=-1: .*JOBS=x: ' \
 	refused run DEBUG=2 JOBS=x CRASHES=-1 TIMEOUT=0
 # The pinkit command: one line naming the problem, exit 2, list and run

@@ -188,6 +188,23 @@ echo "rdma-core" > "$work/rc-skip/results/plugin-skipped"
 : > "$work/rc-skip/console.txt"
 expect fail rdma-core-all-skipped 'the main pass ran no case: all 2 skipped' \
 	env OUT="$work" tests/guest/rdma-core-verdict.sh rc-skip
+# The root a run names (results/root) picks its expected skips: rdma-core
+# 44's RDMA-CM skip is known on the host's root, not on trixie's, whose
+# rdma-core finds rxe0's netdev.
+mkdir -p "$work/rc-host/results"
+printf 'KTAP version 1\n1..2\nok 1 rdma-core/test_addr/AHTest/test_create_ah\nok 2 rdma-core/test_rdmacm/CMTestCase/test_rdmacm_sync_traffic # SKIP Device rxe0 doesn%st have net interface\n' \
+	"'" > "$work/rc-host/results/ktap"
+echo 0 > "$work/rc-host/results/rc"
+echo 7.3.4 > "$work/rc-host/results/kernel"
+echo "rdma-core" > "$work/rc-host/results/plugin-skipped"
+: > "$work/rc-host/console.txt"
+cp -a "$work/rc-host/." "$work/rc-trixie/"
+echo host > "$work/rc-host/results/root"
+echo trixie > "$work/rc-trixie/results/root"
+expect ok rdma-core-skips-of-the-host-root '^1 passed, 0 failed, 1 skipped' \
+	env OUT="$work" tests/guest/rdma-core-verdict.sh rc-host
+expect fail rdma-core-skips-of-the-trixie-root '1 skips not on the expected-skip list .*/rdma-core-trixie-kit-7.3: rdma-core/test_rdmacm/CMTestCase/test_rdmacm_sync_traffic' \
+	env OUT="$work" tests/guest/rdma-core-verdict.sh rc-trixie
 
 # --- make repeat: a pass with failures fails, identical or not
 mkdir -p "$work/rep-f/repeat/2" "$work/rep-f/repeat/3"
