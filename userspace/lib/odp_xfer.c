@@ -766,11 +766,22 @@ static int mw_bind(struct xc *x, uint64_t addr, uint64_t len, char *why,
 	return 0;
 }
 
+/* The window of the -mw kinds: pages XC_MW_FIRST.. of the MR, as iovas. */
+static uint64_t mw_first(const struct xc *x)
+{
+	return x->iova + (uint64_t)XC_MW_FIRST * x->page;
+}
+
+static uint64_t mw_len(const struct xc *x)
+{
+	return (uint64_t)XC_MW_PAGES * x->page;
+}
+
 /* Bind the window over pages XC_MW_FIRST.. of the MR; 0, or -1 recorded. */
 static int mw_bind_window(struct xc *x)
 {
-	uint64_t addr = x->iova + (uint64_t)XC_MW_FIRST * x->page;
-	uint64_t len = (uint64_t)XC_MW_PAGES * x->page;
+	uint64_t addr = mw_first(x);
+	uint64_t len = mw_len(x);
 	char why[160];
 	int ret = mw_bind(x, addr, len, why, sizeof(why));
 
@@ -1084,9 +1095,8 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 	if (x->mw)
 		snprintf(what, sizeof(what), "%s of %zu bytes at iova 0x%llx through the rkey of a window on 0x%llx..0x%llx (its MR is 0x%llx..0x%llx)",
 			 xop_names[o], len, (unsigned long long)addr,
-			 (unsigned long long)(x->iova + XC_MW_FIRST * x->page),
-			 (unsigned long long)(x->iova +
-					      (XC_MW_FIRST + XC_MW_PAGES) * x->page - 1),
+			 (unsigned long long)mw_first(x),
+			 (unsigned long long)(mw_first(x) + mw_len(x) - 1),
 			 (unsigned long long)x->iova,
 			 (unsigned long long)(x->iova + x->len - 1));
 	else
@@ -1220,8 +1230,9 @@ static int advise_reaches_driver(struct xc *x, uint32_t flags)
 }
 
 /*
- * How many of the @n pages from MR offset @start (page aligned) mincore()
- * shows resident, or -1 with a FAIL recorded.
+ * How many of the @n pages from MR offset @start (page aligned, an offset
+ * into the whole MR, x->map, not into the view) mincore() shows resident,
+ * or -1 with a FAIL recorded.
  */
 static long resident(struct xc *x, size_t start, size_t n)
 {
@@ -1234,7 +1245,7 @@ static long resident(struct xc *x, size_t start, size_t n)
 			n, XC_PAGES);
 		return -1;
 	}
-	if (mincore(x->buf + start, n * x->page, vec)) {
+	if (mincore(x->map + start, n * x->page, vec)) {
 		pk_fail(x->r, "mincore of MR offsets 0x%zx..0x%zx: %s", start,
 			start + n * x->page, strerror(errno));
 		return -1;
@@ -1496,19 +1507,6 @@ static void run_huge_replace(struct xc *x, enum xop o, size_t off,
 	xc_transfer(x, o, off, len, &lsge, &msge, what);
 }
 
-/* mincore() of one page of the mapping: 1 resident, 0 not, -1 FAIL. */
-static int map_resident(struct xc *x, size_t at)
-{
-	unsigned char vec;
-
-	if (mincore(x->map + at, x->page, &vec)) {
-		pk_fail(x->r, "mincore of MR offset 0x%zx: %s", at,
-			strerror(errno));
-		return -1;
-	}
-	return vec & 1;
-}
-
 #define XC_BIG_PF_WAIT	15.0	/* s for an async big-prefetch (cases die at 30 s) */
 
 /*
@@ -1532,7 +1530,8 @@ static void run_big_prefetch(struct xc *x, bool sync, size_t off,
 	double t0, deadline;
 	char what[200];
 	const char *via;
-	int i, in, ret;
+	long in;
+	int i, ret;
 
 	if (advise_reaches_driver(x, flags) != 1)
 		return;
@@ -1543,7 +1542,7 @@ static void run_big_prefetch(struct xc *x, bool sync, size_t off,
 		 sync ? "FLUSH" : "async", sge.length, off,
 		 xk_names[XK_ODP_4G64K], x->map_len);
 	for (i = 0; i < 3; i++) {
-		in = map_resident(x, at[i]);
+		in = resident(x, at[i], 1);
 		if (in < 0)
 			return;
 		if (in) {
@@ -1563,7 +1562,7 @@ static void run_big_prefetch(struct xc *x, bool sync, size_t off,
 	}
 	deadline = t0 + (sync ? 0 : XC_BIG_PF_WAIT);
 	for (i = 0; i < 3; ) {
-		in = map_resident(x, at[i]);
+		in = resident(x, at[i], 1);
 		if (in < 0)
 			return;
 		if (in) {
