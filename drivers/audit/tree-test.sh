@@ -41,27 +41,37 @@ if ! command -v spatch > /dev/null; then
 	exit 0
 fi
 
+# ground_truth VER SRC EXPECTED NAME - audit the whole tree SRC into
+# $work/NAME.tsv and compare it with EXPECTED row for row: the case
+# VER/ground-truth passes when every row matches and the audit exits 1 (the
+# tree keeps FOLL_GET references).
+ground_truth()
+{
+	local ver=$1 src=$2 expected=$3 name=$4 t0=$SECONDS rc crc
+
+	"$audit" --ksrc "$src" --engine coccinelle --format tsv \
+		> "$work/$name.tsv" 2> "$work/$name.err"
+	rc=$?
+	echo "# $ver tree audited in $((SECONDS - t0)) s"
+	"$here/tsv-compare" "$here/$expected" "$work/$name.tsv" \
+		> "$work/cmp-$name.out" 2>&1
+	crc=$?
+	if [ $crc = 0 ] && [ $rc = 1 ]; then
+		ok "$ver/ground-truth ($(tail -n1 "$work/cmp-$name.out"))"
+	else
+		nok "$ver/ground-truth" "pinkit-audit exit status $rc (expected 1)," \
+			"tsv-compare exit status $crc (expected 0):" \
+			"$(cat "$work/cmp-$name.out")" "$(tail -n 25 "$work/$name.err")"
+	fi
+}
+
 # --- 7.3: the ground truth, row for row ------------------------------------
 if [ -z "$src73" ]; then
 	for c in "${t73[@]}"; do
 		skp "7.3/$c" "no unpacked linux-source-7.3 in $PINKIT_CACHE/src (make audit KVER=7.3 unpacks it)"
 	done
 else
-	t0=$SECONDS
-	"$audit" --ksrc "$src73" --engine coccinelle --format tsv \
-		> "$work/t73.tsv" 2> "$work/t73.err"
-	rc=$?
-	echo "# 7.3 tree audited in $((SECONDS - t0)) s"
-	"$here/tsv-compare" "$here/expected-7.3.4.tsv" "$work/t73.tsv" \
-		> "$work/cmp73.out" 2>&1
-	crc=$?
-	if [ $crc = 0 ] && [ $rc = 1 ]; then
-		ok "7.3/ground-truth ($(tail -n1 "$work/cmp73.out"))"
-	else
-		nok "7.3/ground-truth" "pinkit-audit exit status $rc (expected 1)," \
-			"tsv-compare exit status $crc (expected 0):" \
-			"$(cat "$work/cmp73.out")" "$(tail -n 25 "$work/t73.err")"
-	fi
+	ground_truth 7.3 "$src73" expected-7.3.4.tsv t73
 
 	DIR=$src73/arch/powerpc/kvm OUT=$work/out "$here/audit.sh" \
 		> "$work/ppc.out" 2>&1
@@ -86,21 +96,7 @@ if [ -z "$src612" ]; then
 		skp "6.12/$c" "no unpacked linux-source-6.12 in $PINKIT_CACHE/src (make audit KVER=6.12 unpacks it)"
 	done
 else
-	t0=$SECONDS
-	"$audit" --ksrc "$src612" --engine coccinelle --format tsv \
-		> "$work/t612.tsv" 2> "$work/t612.err"
-	rc=$?
-	echo "# 6.12 tree audited in $((SECONDS - t0)) s"
-	"$here/tsv-compare" "$here/expected-6.12.118.tsv" "$work/t612.tsv" \
-		> "$work/cmp612.out" 2>&1
-	crc=$?
-	if [ $crc = 0 ] && [ $rc = 1 ]; then
-		ok "6.12/ground-truth ($(tail -n1 "$work/cmp612.out"))"
-	else
-		nok "6.12/ground-truth" "pinkit-audit exit status $rc (expected 1)," \
-			"tsv-compare exit status $crc (expected 0):" \
-			"$(cat "$work/cmp612.out")" "$(tail -n 25 "$work/t612.err")"
-	fi
+	ground_truth 6.12 "$src612" expected-6.12.118.tsv t612
 
 	# the KVM rows of the same run
 	grep '^virt/kvm	' "$work/t612.tsv" > "$work/t612-kvm.tsv"
