@@ -17,10 +17,12 @@
  *             MAP_NORESERVE anonymous memory, of which a case touches
  *             only what it transfers (registering an ODP MR faults
  *             nothing in): ODP has no size limit a pinned MR lacks.
- *             The mw-* geometries run on pinned-mw1 and pinned-mw2: a
- *             pinned MR of 32 pages with a memory window of type 1 or 2
- *             bound (through the responder's QP) over its pages 8..11,
- *             remote requests naming the window's rkey.
+ *             The mw-* geometries run on pinned-mw1, pinned-mw2 and
+ *             pinned-mwzb: a pinned MR of 32 pages with a memory window
+ *             of type 1, type 2 or zero-based type 2 bound (through the
+ *             responder's QP) over its pages 8..11, remote requests
+ *             naming the window's rkey (through the zero-based window,
+ *             an offset into it as their address).
  *             The huge-* geometries run on 4 hugetlb pages of 2 MiB
  *             instead: pinned-huge (a pinned MR, the control),
  *             odp-huge (ODP without IBV_ACCESS_HUGETLB: the core maps
@@ -60,13 +62,17 @@
  *                            zero page is mapped and mincore() shows it
  *                            resident
  *             mw-end         3 pages + 500 bytes ending at the window's
- *                            last byte
+ *                            last byte (an atomic: its last word)
  *             mw-past        200 bytes from 100 bytes before the
- *                            window's end: past it, inside the MR
+ *                            window's end: past it, inside the MR (an
+ *                            atomic: the first word past it)
  *             mw-before      200 bytes from 100 bytes before the window
+ *                            (an atomic: the last word before it)
  *             mw-wrap        the bind of a window whose address + length
  *                            wraps past 2^64 (op bind-mw): it must be
  *                            refused
+ *             mw-bind-past   the bind of a 4-page window from the MR's
+ *                            last page (op bind-mw): it must be refused
  *             huge-replace   huge page 2 replaced under the MR (munmap,
  *                            then mmap MAP_FIXED of a new one with other
  *                            bytes) after the device accessed it, then a
@@ -130,7 +136,8 @@
 
 enum xk { XK_PINNED, XK_PINNED_IOVA, XK_ODP, XK_ODP_IOVA, XK_PINNED_HUGE,
 	  XK_ODP_HUGE, XK_ODP_HUGETLB, XK_ODP_HUGETLB_IOVA, XK_ODP_3G,
-	  XK_ODP_4G, XK_ODP_4G64K, XK_PINNED_MW1, XK_PINNED_MW2, XK_NR };
+	  XK_ODP_4G, XK_ODP_4G64K, XK_PINNED_MW1, XK_PINNED_MW2, XK_PINNED_MWZB,
+	  XK_NR };
 enum xop { XO_WRITE, XO_READ, XO_SEND, XO_RECV, XO_FADD, XO_CSWAP,
 	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_BIND_MW, XO_NR };
 enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
@@ -138,12 +145,12 @@ enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
 	  XG_ADV_PAST, XG_ADV_WRAP, XG_ADV_BAD_LKEY, XG_HUGE_PAST4K,
 	  XG_HUGE_CROSS, XG_HUGE_SPAN, XG_HUGE_REPLACE, XG_BIG_TAIL,
 	  XG_BIG_PREFETCH, XG_MW_END, XG_MW_PAST, XG_MW_BEFORE, XG_MW_WRAP,
-	  XG_NR };
+	  XG_MW_BIND_PAST, XG_NR };
 
 static const char *const xk_names[XK_NR] = {
 	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova", "pinned-huge",
 	"odp-huge", "odp-hugetlb", "odp-hugetlb-iova", "odp-3g", "odp-4g",
-	"odp-4g-64k", "pinned-mw1", "pinned-mw2",
+	"odp-4g-64k", "pinned-mw1", "pinned-mw2", "pinned-mwzb",
 };
 static const char *const xop_names[XO_NR] = {
 	"rdma-write", "rdma-read", "send", "recv", "fetch-add", "cmp-swap",
@@ -162,7 +169,13 @@ static const char *const xop_names[XO_NR] = {
 #define HUGE_KINDS	((1u << XK_PINNED_HUGE) | HUGE_ODP_KINDS)
 #define BIG_KINDS	((1u << XK_ODP_3G) | (1u << XK_ODP_4G) | \
 			 (1u << XK_ODP_4G64K))
-#define MW_KINDS	((1u << XK_PINNED_MW1) | (1u << XK_PINNED_MW2))
+#define MW_KINDS	((1u << XK_PINNED_MW1) | (1u << XK_PINNED_MW2) | \
+			 (1u << XK_PINNED_MWZB))
+
+static bool xop_atomic(enum xop o)
+{
+	return OPS_ATOMIC & (1u << o);
+}
 
 static bool xk_odp(enum xk k)
 {
@@ -234,10 +247,12 @@ static const struct {
 	[XG_BIG_TAIL] = { "big-tail", OPS_RW, BIG_KINDS, false },
 	[XG_BIG_PREFETCH] = { "big-prefetch", OPS_PREFETCH, 1u << XK_ODP_4G64K,
 			      false },
-	[XG_MW_END] = { "mw-end", OPS_RW, MW_KINDS, false },
-	[XG_MW_PAST] = { "mw-past", OPS_RW, MW_KINDS, true },
-	[XG_MW_BEFORE] = { "mw-before", OPS_RW, MW_KINDS, true },
+	[XG_MW_END] = { "mw-end", OPS_RW | OPS_ATOMIC, MW_KINDS, false },
+	[XG_MW_PAST] = { "mw-past", OPS_RW | OPS_ATOMIC, MW_KINDS, true },
+	[XG_MW_BEFORE] = { "mw-before", OPS_RW | OPS_ATOMIC, MW_KINDS, true },
 	[XG_MW_WRAP] = { "mw-wrap", 1u << XO_BIND_MW, MW_KINDS, true },
+	[XG_MW_BIND_PAST] = { "mw-bind-past", 1u << XO_BIND_MW, MW_KINDS,
+			      true },
 };
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
@@ -334,6 +349,8 @@ struct xc {
 	uint64_t iova;
 	struct ibv_mr *mr;
 	struct ibv_mw *mw;	/* the window of the -mw kinds */
+	bool zb;		/* it is zero based: remote addresses are
+				 * offsets into it */
 	uint32_t rkey;		/* what a remote request names: MR or window */
 	uint8_t *scratch;	/* the other side, a pinned MR */
 	size_t scratch_len;
@@ -573,6 +590,7 @@ static int xc_open(struct xc *x, enum xk kind)
 		return 0;
 	x->mw = ibv_alloc_mw(x->pd, kind == XK_PINNED_MW1 ? IBV_MW_TYPE_1 :
 						       IBV_MW_TYPE_2);
+	x->zb = kind == XK_PINNED_MWZB;
 	if (!x->mw && (errno == EOPNOTSUPP || errno == ENOSYS)) {
 		pk_skip(x->r, "device %s has no type %d memory windows: ibv_alloc_mw: %s",
 			x->dev->name, kind == XK_PINNED_MW1 ? 1 : 2,
@@ -709,6 +727,14 @@ static int xc_sendrecv(struct xc *x, struct ibv_send_wr *wr,
 	return ret ? ret : xc_wait(x, 2, what, status);
 }
 
+/* "type 1", "type 2" or "zero-based type 2": the window, in messages */
+static const char *mw_desc(const struct xc *x)
+{
+	if (x->zb)
+		return "zero-based type 2";
+	return x->mw->type == IBV_MW_TYPE_1 ? "type 1" : "type 2";
+}
+
 /*
  * Bind the window x->mw to @len bytes at iova @addr of the MR, for remote
  * reads and writes, through the responder's QP (a type 2 window then
@@ -725,7 +751,9 @@ static int mw_bind(struct xc *x, uint64_t addr, uint64_t len, char *why,
 		.addr = addr,
 		.length = len,
 		.mw_access_flags = IBV_ACCESS_REMOTE_READ |
-				   IBV_ACCESS_REMOTE_WRITE,
+				   IBV_ACCESS_REMOTE_WRITE |
+				   IBV_ACCESS_REMOTE_ATOMIC |
+				   (x->zb ? IBV_ACCESS_ZERO_BASED : 0),
 	};
 	bool type1 = x->mw->type == IBV_MW_TYPE_1;
 	struct ibv_send_wr wr, *bad;
@@ -777,6 +805,18 @@ static uint64_t mw_len(const struct xc *x)
 	return (uint64_t)XC_MW_PAGES * x->page;
 }
 
+/*
+ * The address a remote request names for MR offset @off: its iova, or,
+ * through a zero-based window, its offset into the window (an offset
+ * below the window wraps to a huge one: outside it all the same).
+ */
+static uint64_t remote_addr(const struct xc *x, size_t off)
+{
+	if (x->zb)
+		return (uint64_t)off - (uint64_t)XC_MW_FIRST * x->page;
+	return x->iova + off;
+}
+
 /* Bind the window over pages XC_MW_FIRST.. of the MR; 0, or -1 recorded. */
 static int mw_bind_window(struct xc *x)
 {
@@ -786,36 +826,45 @@ static int mw_bind_window(struct xc *x)
 	int ret = mw_bind(x, addr, len, why, sizeof(why));
 
 	if (ret > 0)
-		pk_fail(x->r, "the bind of a type %d window to iova 0x%llx..0x%llx, inside its MR, was refused: %s",
-			x->mw->type == IBV_MW_TYPE_1 ? 1 : 2,
-			(unsigned long long)addr,
+		pk_fail(x->r, "the bind of a %s window to iova 0x%llx..0x%llx, inside its MR, was refused: %s",
+			mw_desc(x), (unsigned long long)addr,
 			(unsigned long long)(addr + len - 1), why);
 	return ret ? -1 : 0;
 }
 
 /*
- * mw-wrap: the bind of a window whose address + length wraps past 2^64
- * (2 pages from one page below it) must be refused: such a window does
- * not lie in its MR.  v7.3.4's rxe compares addr + length with the MR's
- * end, sum and all, and binds it.
+ * A bind of a window that does not lie in its MR must be refused
+ * (IBTA C10-75), zero based or not:
+ * mw-wrap       2 pages from one page below 2^64: address + length wraps.
+ *               v7.3.4's rxe compares addr + length with the MR's end,
+ *               sum and all, and binds it (and checks a zero-based one's
+ *               length only).
+ * mw-bind-past  XC_MW_PAGES pages from the MR's last page: it runs past
+ *               the MR's end.  v7.3.4's rxe refuses it unless the window
+ *               is zero based, whose addr it never checks.
  */
-static void run_mw_wrap(struct xc *x)
+static void run_mw_bind_outside(struct xc *x, enum xg g)
 {
-	uint64_t addr = UINT64_MAX - x->page + 1;
-	uint64_t len = 2 * (uint64_t)x->page;
-	char what[160], why[160];
+	uint64_t addr, len;
+	char what[192], why[160];
 	int ret;
 
-	snprintf(what, sizeof(what), "the bind of a type %d window of %llu bytes at iova 0x%llx (the MR is 0x%llx..0x%llx)",
-		 x->mw->type == IBV_MW_TYPE_1 ? 1 : 2,
-		 (unsigned long long)len, (unsigned long long)addr,
-		 (unsigned long long)x->iova,
+	if (g == XG_MW_WRAP) {
+		addr = UINT64_MAX - x->page + 1;
+		len = 2 * (uint64_t)x->page;
+	} else {
+		addr = x->iova + x->len - x->page;
+		len = (uint64_t)XC_MW_PAGES * x->page;
+	}
+	snprintf(what, sizeof(what), "the bind of a %s window of %llu bytes at iova 0x%llx (the MR is 0x%llx..0x%llx)",
+		 mw_desc(x), (unsigned long long)len,
+		 (unsigned long long)addr, (unsigned long long)x->iova,
 		 (unsigned long long)(x->iova + x->len - 1));
 	ret = mw_bind(x, addr, len, why, sizeof(why));
 	if (ret < 0)
 		return;
 	if (ret == 0) {
-		pk_fail(x->r, "%s: it succeeded; a window whose address + length wraps past 2^64 lies outside its MR and must be refused",
+		pk_fail(x->r, "%s: it succeeded; a window that does not lie inside its MR must be refused",
 			what);
 		return;
 	}
@@ -890,8 +939,8 @@ static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		*len = 100;
 		break;
 	case XG_PAST_END:
-		*off = o == XO_FADD || o == XO_CSWAP ? x->len : x->len - 100;
-		*len = o == XO_FADD || o == XO_CSWAP ? 8 : 200;
+		*off = xop_atomic(o) ? x->len : x->len - 100;
+		*len = xop_atomic(o) ? 8 : 200;
 		break;
 	case XG_HUGE_PAST4K:	/* inside huge page 1, past its first 4 KiB */
 		*off = XC_HUGE_SZ + 5 * x->page + 100;
@@ -914,16 +963,17 @@ static void geometry(const struct xc *x, enum xg g, enum xop o, size_t *off,
 		*len = XC_BIG_PF_LEN;
 		break;
 	case XG_MW_END:		/* ends at the window's last byte */
-		*len = 3 * x->page + 500;
+		*len = xop_atomic(o) ? 8 : 3 * x->page + 500;
 		*off = (XC_MW_FIRST + XC_MW_PAGES) * x->page - *len;
 		break;
-	case XG_MW_PAST:	/* 100 bytes past the window's end */
-		*off = (XC_MW_FIRST + XC_MW_PAGES) * x->page - 100;
-		*len = 200;
+	case XG_MW_PAST:	/* past the window's end: its first word */
+		*off = (XC_MW_FIRST + XC_MW_PAGES) * x->page -
+		       (xop_atomic(o) ? 0 : 100);
+		*len = xop_atomic(o) ? 8 : 200;
 		break;
-	case XG_MW_BEFORE:	/* from 100 bytes before the window */
-		*off = XC_MW_FIRST * x->page - 100;
-		*len = 200;
+	case XG_MW_BEFORE:	/* from before the window: its last word */
+		*off = XC_MW_FIRST * x->page - (xop_atomic(o) ? 8 : 100);
+		*len = xop_atomic(o) ? 8 : 200;
 		break;
 	case XG_HUGE_REPLACE:	/* inside huge page 2, past its first 4 KiB */
 		*off = 2 * XC_HUGE_SZ + 3 * x->page + 200;
@@ -980,7 +1030,7 @@ static void xc_transfer(struct xc *x, enum xop o, size_t off, size_t len,
 		wr.opcode = o == XO_WRITE ? IBV_WR_RDMA_WRITE :
 			    IBV_WR_RDMA_READ;
 		wr.sg_list = lsge;
-		wr.wr.rdma.remote_addr = x->iova + off;
+		wr.wr.rdma.remote_addr = remote_addr(x, off);
 		wr.wr.rdma.rkey = x->rkey;
 		ret = xc_op(x, &wr, what, &st);
 		break;
@@ -1051,7 +1101,7 @@ static void run_atomic(struct xc *x, enum xop o, size_t off)
 	wr.sg_list = &sge;
 	wr.num_sge = 1;
 	wr.send_flags = IBV_SEND_SIGNALED;
-	wr.wr.atomic.remote_addr = x->iova + off;
+	wr.wr.atomic.remote_addr = remote_addr(x, off);
 	wr.wr.atomic.rkey = x->rkey;
 	if (o == XO_FADD) {
 		wr.opcode = IBV_WR_ATOMIC_FETCH_AND_ADD;
@@ -1088,13 +1138,15 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 	int st = 0, ret;
 
 	/* wrap: the request starts 64 bytes (an atomic: 8) below 2^64 */
-	addr = wrap ? UINT64_MAX - (o == XO_FADD || o == XO_CSWAP ? 7 : 63) :
-		      x->iova + off;
+	addr = wrap ? UINT64_MAX - (xop_atomic(o) ? 7 : 63) :
+		      remote_addr(x, off);
 	if (wrap)
-		len = o == XO_FADD || o == XO_CSWAP ? 8 : 200;
+		len = xop_atomic(o) ? 8 : 200;
 	if (x->mw)
-		snprintf(what, sizeof(what), "%s of %zu bytes at iova 0x%llx through the rkey of a window on 0x%llx..0x%llx (its MR is 0x%llx..0x%llx)",
-			 xop_names[o], len, (unsigned long long)addr,
+		snprintf(what, sizeof(what), "%s of %zu bytes at %s 0x%llx through the rkey of a %s window on 0x%llx..0x%llx (its MR is 0x%llx..0x%llx)",
+			 xop_names[o], len,
+			 x->zb ? "window offset" : "iova",
+			 (unsigned long long)addr, mw_desc(x),
 			 (unsigned long long)mw_first(x),
 			 (unsigned long long)(mw_first(x) + mw_len(x) - 1),
 			 (unsigned long long)x->iova,
@@ -1104,7 +1156,7 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 			 xop_names[o], len, (unsigned long long)addr,
 			 (unsigned long long)x->iova,
 			 (unsigned long long)(x->iova + x->len - 1));
-	xc_prepare(x, 0x0d2, addr, len, &lsge, &msge);
+	xc_prepare(x, 0x0d2, wrap ? addr : x->iova + off, len, &lsge, &msge);
 	memset(&wr, 0, sizeof(wr));
 	wr.wr_id = 1;
 	wr.num_sge = 1;
@@ -1590,7 +1642,7 @@ static bool xfer_skip(const struct pk_dev_info *d, enum xk k, enum xop o,
 {
 	bool odp = xk_odp(k);
 
-	if ((o == XO_FADD || o == XO_CSWAP) && !d->atomics) {
+	if (xop_atomic(o) && !d->atomics) {
 		pk_skip(r, "device %s has no atomics (atomic_cap NONE)",
 			d->name);
 		return true;
@@ -1609,7 +1661,7 @@ static bool xfer_skip(const struct pk_dev_info *d, enum xk k, enum xop o,
 			d->odp_rc_caps);
 		return true;
 	}
-	if ((o == XO_FADD || o == XO_CSWAP) &&
+	if (xop_atomic(o) &&
 	    !(d->odp_rc_caps & IBV_ODP_SUPPORT_ATOMIC)) {
 		pk_skip(r, "device ODP caps lack RC atomics (%s: rc_odp_caps=0x%x)",
 			d->name, d->odp_rc_caps);
@@ -1638,10 +1690,11 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 	x.r = r;
 	x.dev = &env->dev;
 	if (xc_open(&x, k) == 0 &&
-	    (!xk_mw(k) || g == XG_MW_WRAP || mw_bind_window(&x) == 0)) {
+	    (!xk_mw(k) || g == XG_MW_WRAP || g == XG_MW_BIND_PAST ||
+	     mw_bind_window(&x) == 0)) {
 		geometry(&x, g, o, &off, &len);
-		if (g == XG_MW_WRAP)
-			run_mw_wrap(&x);
+		if (g == XG_MW_WRAP || g == XG_MW_BIND_PAST)
+			run_mw_bind_outside(&x, g);
 		else if (g == XG_PAST_END || g == XG_WRAP || g == XG_MW_PAST ||
 			 g == XG_MW_BEFORE)
 			run_outside(&x, o, off, len, g == XG_WRAP);
@@ -1661,6 +1714,12 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 			run_atomic(&x, o, x.page - 8);
 			if (r->status == PK_PASS)
 				run_atomic(&x, o, x.page);
+		} else if (xop_atomic(o)) {	/* mw-end: the window's last word */
+			struct ibv_sge unused[2];
+
+			xc_prepare(&x, 0x0d3, x.iova + off, 8, &unused[0],
+				   &unused[1]);
+			run_atomic(&x, o, off);
 		} else {
 			run_data(&x, o, off, len);
 		}
