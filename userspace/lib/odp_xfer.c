@@ -1133,7 +1133,7 @@ static void run_outside(struct xc *x, enum xop o, size_t off, size_t len,
 {
 	struct ibv_sge lsge, msge;
 	struct ibv_send_wr wr;
-	char what[160];
+	char what[256];
 	uint64_t addr;
 	int st = 0, ret;
 
