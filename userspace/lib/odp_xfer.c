@@ -73,6 +73,8 @@
  *                            refused
  *             mw-bind-past   the bind of a 4-page window from the MR's
  *                            last page (op bind-mw): it must be refused
+ *             rereg-*        a rereg of the MR's access flags (op rereg,
+ *                            see run_rereg()), then an RDMA WRITE
  *             huge-replace   huge page 2 replaced under the MR (munmap,
  *                            then mmap MAP_FIXED of a new one with other
  *                            bytes) after the device accessed it, then a
@@ -85,7 +87,7 @@
  *             with IBV_ADVISE_MR_FLAG_FLUSH: the kernel faults the range
  *             in before it returns) |
  *             prefetch-async (the same without flags: the kernel checks
- *             the request and queues the faults) | bind-mw
+ *             the request and queues the faults) | bind-mw | rereg
  *
  * Invariants: a transfer inside the MR completes successfully and the
  * bytes the CPU and the device see are the bytes written, with every byte
@@ -131,6 +133,7 @@
 #include <unistd.h>
 
 #include <infiniband/verbs.h>
+#include <rdma/ib_user_verbs.h>
 
 #include "internal.h"
 
@@ -139,13 +142,14 @@ enum xk { XK_PINNED, XK_PINNED_IOVA, XK_ODP, XK_ODP_IOVA, XK_PINNED_HUGE,
 	  XK_ODP_4G, XK_ODP_4G64K, XK_PINNED_MW1, XK_PINNED_MW2, XK_PINNED_MWZB,
 	  XK_NR };
 enum xop { XO_WRITE, XO_READ, XO_SEND, XO_RECV, XO_FADD, XO_CSWAP,
-	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_BIND_MW, XO_NR };
+	   XO_ADVISE, XO_PF_SYNC, XO_PF_ASYNC, XO_BIND_MW, XO_REREG, XO_NR };
 enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
 	  XG_PAST_END, XG_WRAP, XG_PREFETCH, XG_ADV_INSIDE, XG_ADV_ACROSS,
 	  XG_ADV_PAST, XG_ADV_WRAP, XG_ADV_BAD_LKEY, XG_HUGE_PAST4K,
 	  XG_HUGE_CROSS, XG_HUGE_SPAN, XG_HUGE_REPLACE, XG_BIG_TAIL,
 	  XG_BIG_PREFETCH, XG_MW_END, XG_MW_PAST, XG_MW_BEFORE, XG_MW_WRAP,
-	  XG_MW_BIND_PAST, XG_NR };
+	  XG_MW_BIND_PAST, XG_REREG_SAME, XG_REREG_DROP_ODP, XG_REREG_ADD_ODP,
+	  XG_REREG_ADD_HUGETLB, XG_REREG_ADD_ODP_HUGE, XG_NR };
 
 static const char *const xk_names[XK_NR] = {
 	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova", "pinned-huge",
@@ -154,7 +158,7 @@ static const char *const xk_names[XK_NR] = {
 };
 static const char *const xop_names[XO_NR] = {
 	"rdma-write", "rdma-read", "send", "recv", "fetch-add", "cmp-swap",
-	"advise-write", "prefetch-sync", "prefetch-async", "bind-mw",
+	"advise-write", "prefetch-sync", "prefetch-async", "bind-mw", "rereg",
 };
 
 #define OPS_DATA	((1u << XO_WRITE) | (1u << XO_READ) | \
@@ -253,6 +257,16 @@ static const struct {
 	[XG_MW_WRAP] = { "mw-wrap", 1u << XO_BIND_MW, MW_KINDS, true },
 	[XG_MW_BIND_PAST] = { "mw-bind-past", 1u << XO_BIND_MW, MW_KINDS,
 			      true },
+	[XG_REREG_SAME] = { "rereg-same", 1u << XO_REREG,
+			    (1u << XK_PINNED) | (1u << XK_ODP), false },
+	[XG_REREG_DROP_ODP] = { "rereg-drop-odp", 1u << XO_REREG,
+				1u << XK_ODP, true },
+	[XG_REREG_ADD_ODP] = { "rereg-add-odp", 1u << XO_REREG,
+			       1u << XK_PINNED, true },
+	[XG_REREG_ADD_HUGETLB] = { "rereg-add-hugetlb", 1u << XO_REREG,
+				   1u << XK_ODP, true },
+	[XG_REREG_ADD_ODP_HUGE] = { "rereg-add-odp-huge", 1u << XO_REREG,
+				    1u << XK_PINNED, true },
 };
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
@@ -352,6 +366,7 @@ struct xc {
 	bool zb;		/* it is zero based: remote addresses are
 				 * offsets into it */
 	uint32_t rkey;		/* what a remote request names: MR or window */
+	int access;		/* the MR's access flags */
 	uint8_t *scratch;	/* the other side, a pinned MR */
 	size_t scratch_len;
 	struct ibv_mr *smr;
@@ -571,6 +586,7 @@ static int xc_open(struct xc *x, enum xk kind)
 	if (xk_iova(kind))
 		iova += XC_IOVA_SHIFT;
 	x->iova = iova + (size_t)(x->buf - x->map);
+	x->access = acc;
 	x->mr = ibv_reg_mr_iova(x->pd, x->map, x->map_len, iova, acc);
 	if (!x->mr && xk_hugetlb(kind) && errno == EOPNOTSUPP) {
 		/* rxe before it took the flag; not a verdict on the kernel */
@@ -1636,6 +1652,119 @@ static void run_big_prefetch(struct xc *x, bool sync, size_t off,
 		via, what, pk_now() - t0);
 }
 
+/*
+ * libibverbs' ibv_cmd_rereg_mr(): the kernel's REREG_MR, exported for
+ * providers (IBVERBS_PRIVATE_*, no public header), the call a provider
+ * without rereg_mr (rxe's, rdma-core 44 to 65) would make.  It writes
+ * only the struct ibv_mr at the start of the provider's MR, and its
+ * command buffer is the uverbs header and struct ib_uverbs_rereg_mr, as
+ * rdma-core's kern-abi.h lays it out.
+ */
+struct rereg_cmd {
+	struct ib_uverbs_cmd_hdr hdr;
+	struct ib_uverbs_rereg_mr core;
+};
+
+typedef int (*cmd_rereg_fn)(void *vmr, uint32_t flags, void *addr,
+			    size_t length, uint64_t hca_va, int access,
+			    struct ibv_pd *pd, struct rereg_cmd *cmd,
+			    size_t cmd_sz, struct ib_uverbs_rereg_mr_resp *resp,
+			    size_t resp_sz);
+
+/*
+ * Re-register x->mr's access flags as @access: through ibv_rereg_mr() if
+ * @cmd is NULL, else through ibv_cmd_rereg_mr().  0 or the errno.
+ */
+static int rereg_access(struct xc *x, int access, cmd_rereg_fn cmd)
+{
+	struct ib_uverbs_rereg_mr_resp resp;
+	struct rereg_cmd c;
+
+	if (!cmd) {
+		errno = 0;
+		if (!ibv_rereg_mr(x->mr, IBV_REREG_MR_CHANGE_ACCESS, NULL, NULL,
+				  0, access))
+			return 0;
+		return errno ? errno : EIO;
+	}
+	memset(&c, 0, sizeof(c));
+	memset(&resp, 0, sizeof(resp));
+	return cmd(x->mr, IBV_REREG_MR_CHANGE_ACCESS, NULL, 0, 0, access,
+		   NULL, &c, sizeof(c), &resp, sizeof(resp));
+}
+
+/*
+ * rereg-*: what a rereg of the access flags may change.  IBTA lets a
+ * rereg change access rights, but whether an MR pins its pages or faults
+ * them on demand (IB_ACCESS_ON_DEMAND) and an ODP MR's page size
+ * (IB_ACCESS_HUGETLB) are what its umem is, fixed when it was created:
+ *   rereg-same          the MR's own flags again: must succeed
+ *   rereg-drop-odp      an ODP MR without IB_ACCESS_ON_DEMAND: refused
+ *   rereg-add-odp       a pinned MR with IB_ACCESS_ON_DEMAND: refused
+ *   rereg-add-hugetlb   an ODP MR with IB_ACCESS_HUGETLB: refused
+ *   rereg-add-odp-huge  a pinned MR with IB_ACCESS_ON_DEMAND |
+ *                       IB_ACCESS_HUGETLB: refused
+ * Either way an RDMA WRITE through the MR then lands, bytes checked (64 KiB
+ * at offset 0, as aligned-64k/<kind>/rdma-write, which fails on v7.3.4's
+ * ODP MRs with or without a rereg).
+ * v7.3.4's rxe accepts the first two refusals' flags and stores them, its
+ * umem unchanged.  The rereg-same control decides the path: ibv_rereg_mr()
+ * when the provider has it, else ibv_cmd_rereg_mr(); when neither gets
+ * the MR's own flags through, nothing can be decided.
+ */
+static void run_rereg(struct xc *x, enum xg g)
+{
+	int access = x->access;
+	cmd_rereg_fn cmd = NULL;
+	const char *via = "ibv_rereg_mr";
+	char what[160];
+	void *sym;
+	int ret;
+
+	ret = rereg_access(x, x->access, NULL);
+	if (ret == EOPNOTSUPP) {
+		sym = dlsym(RTLD_DEFAULT, "ibv_cmd_rereg_mr");
+		if (!sym) {
+			pk_skip(x->r, "the %s provider library has no rereg_mr and this libibverbs exports no ibv_cmd_rereg_mr: no way to reach the kernel's REREG_MR",
+				x->dev->name);
+			return;
+		}
+		memcpy(&cmd, &sym, sizeof(cmd));
+		via = "ibv_cmd_rereg_mr (the provider has no rereg_mr)";
+		ret = rereg_access(x, x->access, cmd);
+	}
+	if (ret) {
+		pk_fail(x->r, "%s of the MR's own access flags 0x%x: %s", via,
+			x->access, strerror(ret));
+		return;
+	}
+	if (g == XG_REREG_DROP_ODP)
+		access &= ~IBV_ACCESS_ON_DEMAND;
+	else if (g == XG_REREG_ADD_ODP)
+		access |= IBV_ACCESS_ON_DEMAND;
+	else if (g == XG_REREG_ADD_HUGETLB)
+		access |= IBV_ACCESS_HUGETLB;
+	else if (g == XG_REREG_ADD_ODP_HUGE)
+		access |= IBV_ACCESS_ON_DEMAND | IBV_ACCESS_HUGETLB;
+	snprintf(what, sizeof(what), "%s of access flags 0x%x to 0x%x (%s MR)",
+		 via, x->access, access,
+		 x->access & IBV_ACCESS_ON_DEMAND ? "an ODP" : "a pinned");
+	if (g == XG_REREG_SAME) {
+		pk_diag(x->r, "%s: success, as it must", what);
+	} else {
+		ret = rereg_access(x, access, cmd);
+		if (!ret) {
+			pk_fail(x->r, "%s: success; IB_ACCESS_ON_DEMAND and IB_ACCESS_HUGETLB are fixed at registration and a rereg that changes them must be refused",
+				what);
+			rereg_access(x, x->access, cmd);	/* as it was */
+			return;
+		}
+		pk_diag(x->r, "%s: %s, as it must be refused", what,
+			strerror(ret));
+	}
+	run_data(x, XO_WRITE, 0, 65536);	/* aligned-64k's write */
+}
+
 /* Prerequisites the device may lack: a SKIP that says why. */
 static bool xfer_skip(const struct pk_dev_info *d, enum xk k, enum xop o,
 		      struct pk_result *r)
@@ -1698,6 +1827,8 @@ void pk_odp_xfer_run(const struct pk_case *c, const struct pk_env *env,
 		else if (g == XG_PAST_END || g == XG_WRAP || g == XG_MW_PAST ||
 			 g == XG_MW_BEFORE)
 			run_outside(&x, o, off, len, g == XG_WRAP);
+		else if (o == XO_REREG)
+			run_rereg(&x, g);
 		else if (g == XG_PREFETCH)
 			run_prefetch(&x, off, len);
 		else if (g == XG_HUGE_REPLACE)
