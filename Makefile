@@ -46,7 +46,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core root run check soak repeat stock kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local
+.PHONY: help deps shell exec rdma-core root run check soak repeat stock kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local series
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -60,6 +60,7 @@ help:
 	@echo "make repeat   the suite N times in one boot (N=20), the cases whose verdict changed"
 	@echo "make watch    does every series apply to the newest Debian source of its kernel (no build)"
 	@echo "make rebase   rebase KVER's series onto the Debian source in the cache (git am)"
+	@echo "make series   KVER's series for the lists, as you (git config user.name/email), checkpatch'ed, not sent"
 	@echo "make bench-resetcost  what one tracking reset costs per page, stock KVER vs the kit's"
 	@echo "make kcidb    the KCIDB v5.3 document of the last make run, validated (not sent)"
 	@echo "make lava     a LAVA job definition for KVER's kit kernel and initramfs"
@@ -259,6 +260,17 @@ compare: userspace
 audit:
 	@scripts/deps.sh audit
 	@DIR="$(DIR)" AUDIT_ARGS="$(AUDIT_ARGS)" drivers/audit/audit.sh
+
+# make series: every series of KVER meant for a mailing list (a directory
+# with a 0000-cover-letter.patch, and each group of the drivers'
+# separate-* patches) with the submitter's identity (git config
+# user.name/user.email, or SUBMITTER_NAME/SUBMITTER_EMAIL) in From:,
+# Signed-off-by: and the cover letter, To:/Cc: from the kernel's
+# get_maintainer.pl, each patch checked with checkpatch.pl --strict; into
+# $(OUT)/series-KVER/, never sent (scripts/series.py).  Exits 1 on a
+# checkpatch finding.
+series:
+	@KVER=$(KVER) OUT='$(OUT)/series-$(KVER)' scripts/series.py
 
 # make audit-test: the audit on its fixtures, on radeon pristine/patched,
 # its exit status and the ground-truth comparison on crafted rows (3-4 min

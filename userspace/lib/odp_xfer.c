@@ -149,7 +149,8 @@ enum xg { XG_ALIGNED_64K, XG_SUBPAGE, XG_MULTIPAGE, XG_MTU, XG_PAGE_EDGE,
 	  XG_HUGE_CROSS, XG_HUGE_SPAN, XG_HUGE_REPLACE, XG_BIG_TAIL,
 	  XG_BIG_PREFETCH, XG_MW_END, XG_MW_PAST, XG_MW_BEFORE, XG_MW_WRAP,
 	  XG_MW_BIND_PAST, XG_REREG_SAME, XG_REREG_DROP_ODP, XG_REREG_ADD_ODP,
-	  XG_REREG_ADD_HUGETLB, XG_REREG_ADD_ODP_HUGE, XG_NR };
+	  XG_REREG_ADD_HUGETLB, XG_REREG_ADD_ODP_HUGE, XG_REREG_DROP_HUGETLB,
+	  XG_NR };
 
 static const char *const xk_names[XK_NR] = {
 	"pinned-rw", "pinned-rw-iova", "odp", "odp-iova", "pinned-huge",
@@ -258,7 +259,8 @@ static const struct {
 	[XG_MW_BIND_PAST] = { "mw-bind-past", 1u << XO_BIND_MW, MW_KINDS,
 			      true },
 	[XG_REREG_SAME] = { "rereg-same", 1u << XO_REREG,
-			    (1u << XK_PINNED) | (1u << XK_ODP), false },
+			    (1u << XK_PINNED) | (1u << XK_ODP) |
+			    (1u << XK_ODP_HUGETLB), false },
 	[XG_REREG_DROP_ODP] = { "rereg-drop-odp", 1u << XO_REREG,
 				1u << XK_ODP, true },
 	[XG_REREG_ADD_ODP] = { "rereg-add-odp", 1u << XO_REREG,
@@ -267,6 +269,8 @@ static const struct {
 				   1u << XK_ODP, true },
 	[XG_REREG_ADD_ODP_HUGE] = { "rereg-add-odp-huge", 1u << XO_REREG,
 				    1u << XK_PINNED, true },
+	[XG_REREG_DROP_HUGETLB] = { "rereg-drop-hugetlb", 1u << XO_REREG,
+				    1u << XK_ODP_HUGETLB, true },
 };
 
 /* The row every odp-xfer case points at (run by pk_odp_xfer_run). */
@@ -1704,6 +1708,9 @@ static int rereg_access(struct xc *x, int access, cmd_rereg_fn cmd)
  *   rereg-add-hugetlb   an ODP MR with IB_ACCESS_HUGETLB: refused
  *   rereg-add-odp-huge  a pinned MR with IB_ACCESS_ON_DEMAND |
  *                       IB_ACCESS_HUGETLB: refused
+ *   rereg-drop-hugetlb  an ODP MR of IB_ACCESS_HUGETLB without it: refused
+ * A refused rereg asks to drop IBV_ACCESS_REMOTE_WRITE as well, so the
+ * write that follows also shows that no part of it was applied.
  * Either way an RDMA WRITE through the MR then lands, bytes checked (64 KiB
  * at offset 0, as aligned-64k/<kind>/rdma-write, which fails on v7.3.4's
  * ODP MRs with or without a rereg).
@@ -1743,8 +1750,12 @@ static void run_rereg(struct xc *x, enum xg g)
 			x->access, strerror(ret));
 		return;
 	}
+	if (g != XG_REREG_SAME)
+		access &= ~IBV_ACCESS_REMOTE_WRITE;
 	if (g == XG_REREG_DROP_ODP)
 		access &= ~IBV_ACCESS_ON_DEMAND;
+	else if (g == XG_REREG_DROP_HUGETLB)
+		access &= ~IBV_ACCESS_HUGETLB;
 	else if (g == XG_REREG_ADD_ODP)
 		access |= IBV_ACCESS_ON_DEMAND;
 	else if (g == XG_REREG_ADD_HUGETLB)
@@ -1754,6 +1765,7 @@ static void run_rereg(struct xc *x, enum xg g)
 	snprintf(what, sizeof(what), "%s of access flags 0x%x to 0x%x (%s MR)",
 		 via, x->access, access,
 		 x->access & IBV_ACCESS_ON_DEMAND ? "an ODP" : "a pinned");
+	x->rkey = x->mr->rkey;	/* a rereg may give the MR new keys */
 	if (g == XG_REREG_SAME) {
 		pk_diag(x->r, "%s: success, as it must", what);
 	} else {
@@ -1762,6 +1774,7 @@ static void run_rereg(struct xc *x, enum xg g)
 			pk_fail(x->r, "%s: success; IB_ACCESS_ON_DEMAND and IB_ACCESS_HUGETLB are fixed at registration and a rereg that changes them must be refused",
 				what);
 			rereg_access(x, x->access, cmd);	/* as it was */
+			x->rkey = x->mr->rkey;
 			return;
 		}
 		pk_diag(x->r, "%s: %s, as it must be refused", what,
