@@ -75,6 +75,13 @@ chmod +x "$work/fakemake/make"
 expect ok check-pins-its-settings '^make -s run KVER=7.3 CONTROL=unset ARGS=unset KERNEL=unset PATCHES=unset MAKEFLAGS=unset$' \
 	bash -c "env CONTROL= ARGS='--filter smoke/*' KERNEL=/x PATCHES=none MAKEFLAGS=' -- CONTROL= ARGS=x' \
 		PATH='$work/fakemake':\$PATH tests/check.sh >/dev/null 2>&1; cat '$work/fakemake.log'"
+# make series signs off as a person, checked before any work.
+expect fail series-refuses-placeholder 'cannot sign off a patch' \
+	env SUBMITTER_NAME='pinkit developers' SUBMITTER_EMAIL=devel@pinkit.invalid KVER=7.3 \
+	OUT="$work/series" scripts/series.py
+expect fail series-refuses-reserved-domain 'cannot sign off a patch.*git config --global user.email' \
+	env SUBMITTER_NAME='Ada Submitter' SUBMITTER_EMAIL=ada@lab.example KVER=7.3 \
+	OUT="$work/series" scripts/series.py
 # ... and its table gives every stage, the trixie rdma-core one too, with its time.
 expect ok check-times-each-stage '^rdma-core-7.3-trixie +1 +0 +0  exit 0 +[0-9]+ s' \
 	bash -c "PATH='$work/fakemake':\$PATH tests/check.sh 2>/dev/null"
