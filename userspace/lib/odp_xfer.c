@@ -75,9 +75,10 @@
  *                            last page (op bind-mw): it must be refused
  *             rereg-*        a rereg of the MR's access flags (op rereg,
  *                            see run_rereg()), then an RDMA WRITE
- *             huge-replace   huge page 2 replaced under the MR (munmap,
- *                            then mmap MAP_FIXED of a new one with other
- *                            bytes) after the device accessed it, then a
+ *             huge-replace   huge page 2 replaced under the MR (a new one
+ *                            with other bytes faulted in elsewhere, the
+ *                            old one unmapped, the new one moved in with
+ *                            mremap) after the device accessed it, then a
  *                            transfer of 3 pages from 3 pages + 200 bytes
  *                            into it (ODP kinds only: a pinned MR keeps
  *                            the old page by design)
@@ -1519,30 +1520,45 @@ static int replace_huge_page(struct xc *x, unsigned int idx)
 {
 	uint8_t *at = x->buf + (size_t)idx * XC_HUGE_SZ;
 	char free_pages[32] = "?";
-	void *p;
+	void *p, *q;
 
-	if (munmap(at, XC_HUGE_SZ)) {
-		pk_fail(x->r, "munmap of huge page %u of the MR: %s", idx,
-			strerror(errno));
-		return -1;
-	}
-	p = mmap(at, XC_HUGE_SZ, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB |
-		 MAP_FIXED, -1, 0);
+	/*
+	 * The new page is faulted in before the old one is unmapped, then
+	 * moved into its place: were it mapped after, the hugetlb pool would
+	 * hand back the page just freed, and a device still on the old page
+	 * would look right.
+	 */
+	p = mmap(NULL, XC_HUGE_SZ, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB,
+		 -1, 0);
 	if (p == MAP_FAILED) {
 		int err = errno;
 
-		/* xc_close() unmaps the whole range, the hole included */
 		pk_read_file(XC_HUGETLB_FREE, free_pages, sizeof(free_pages));
 		if (err == ENOMEM)
-			pk_skip(x->r, "no free 2 MiB hugetlb page to replace huge page %u of the MR: mmap(MAP_HUGETLB | MAP_FIXED): %s (free_hugepages %s)",
+			pk_skip(x->r, "no free 2 MiB hugetlb page to replace huge page %u of the MR with: mmap(MAP_HUGETLB): %s (free_hugepages %s)",
 				idx, strerror(err), free_pages);
 		else
-			pk_fail(x->r, "mmap(MAP_HUGETLB | MAP_FIXED) of a new huge page %u of the MR: %s",
-				idx, strerror(err));
+			pk_fail(x->r, "mmap(MAP_HUGETLB) of a new huge page: %s",
+				strerror(err));
 		return -1;
 	}
-	pk_pattern_fill(at, XC_HUGE_SZ, 0x0d6, 0);
+	pk_pattern_fill(p, XC_HUGE_SZ, 0x0d6, 0);	/* faults it in */
+	if (munmap(at, XC_HUGE_SZ)) {
+		pk_fail(x->r, "munmap of huge page %u of the MR: %s", idx,
+			strerror(errno));
+		munmap(p, XC_HUGE_SZ);
+		return -1;
+	}
+	q = mremap(p, XC_HUGE_SZ, XC_HUGE_SZ, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   at);
+	if (q == MAP_FAILED) {
+		/* xc_close() unmaps the whole range, the hole included */
+		pk_fail(x->r, "mremap of a new huge page into huge page %u of the MR: %s",
+			idx, strerror(errno));
+		munmap(p, XC_HUGE_SZ);
+		return -1;
+	}
 	memcpy(x->before + (at - x->buf), at, XC_HUGE_SZ);
 	memcpy(x->expect + (at - x->buf), at, XC_HUGE_SZ);
 	return 0;
@@ -1574,7 +1590,7 @@ static void run_huge_replace(struct xc *x, enum xop o, size_t off,
 		return;
 	/* new bytes to write: the read above overwrote the scratch range */
 	pk_pattern_fill(x->scratch, x->scratch_len, 0x0d7, 0);
-	snprintf(what, sizeof(what), "%s of %zu bytes at MR offset 0x%zx after huge page 2 was replaced (munmap, mmap MAP_FIXED)",
+	snprintf(what, sizeof(what), "%s of %zu bytes at MR offset 0x%zx after huge page 2 was replaced (a new page moved in with mremap)",
 		 xop_names[o], len, off);
 	xc_transfer(x, o, off, len, &lsge, &msge, what);
 }
