@@ -163,11 +163,16 @@ def source(ver):
     return r.stdout.strip()
 
 
+def get_maintainer(src, args):
+    """get_maintainer.pl of the source at src, with roles, without git."""
+    return subprocess.run(['perl', 'scripts/get_maintainer.pl', '--no-git',
+                           '--no-git-fallback', '--rolestats'] + args,
+                          cwd=src, capture_output=True, text=True)
+
+
 def recipients(src, patches):
     """(to, cc) for patches from get_maintainer.pl, in its order."""
-    r = subprocess.run(['perl', 'scripts/get_maintainer.pl', '--no-git',
-                        '--no-git-fallback', '--rolestats'] + patches,
-                       cwd=src, capture_output=True, text=True)
+    r = get_maintainer(src, patches)
     if r.returncode:
         die(f'get_maintainer.pl failed: {r.stderr.strip()}')
     to, cc = [], []
@@ -182,10 +187,7 @@ def recipients(src, patches):
 
 def maintained(src, path):
     """Does MAINTAINERS give the file at path a maintainer?"""
-    r = subprocess.run(['perl', 'scripts/get_maintainer.pl', '--no-git',
-                        '--no-git-fallback', '--rolestats', '-f',
-                        os.path.dirname(path) + '/'],
-                       cwd=src, capture_output=True, text=True)
+    r = get_maintainer(src, ['-f', os.path.dirname(path) + '/'])
     return '(maintainer:' in r.stdout
 
 

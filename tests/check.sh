@@ -47,12 +47,13 @@ tp=0 tf=0 ts=0 summary=()
 
 stage()
 {
-	local name=$1 rc p f s line src t0=$SECONDS
+	local name=$1 rc p f s line src t0=$SECONDS el
 	shift
 	printf '\n==== %s: %s\n' "$name" "$*"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	printf '==== %s: done in %d s\n' "$name" $((SECONDS - t0))
+	el=$((SECONDS - t0))
+	printf '==== %s: done in %d s\n' "$name" "$el"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n1)
 	if [ -n "$line" ]; then
 		read -r p _ f _ s _ <<< "$line"
@@ -64,7 +65,7 @@ stage()
 	# The kernel source a stage built from (kernel/scripts/tree.sh).
 	src=$(sed -n 's/^pinkit: kernel source: //p' "$log" | tail -n1)
 	summary+=("$(printf '%-22s %5d %5d %5d  exit %d  %5d s  %s' "$name" "$p" "$f" "$s" "$rc" \
-		$((SECONDS - t0)) "$src")")
+		"$el" "$src")")
 }
 
 stage unit make -s unit
