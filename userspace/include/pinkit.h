@@ -235,6 +235,7 @@ enum pk_backing {
 	PK_BACK_TMPFS_PRIVATE,	/* tmpfs file, MAP_PRIVATE */
 	PK_BACK_ZERO,		/* private anon never touched before reg */
 	PK_BACK_KSM,		/* private anon merged by KSM before reg */
+	PK_BACK_MEMFD_READ,	/* memfd MAP_SHARED, never written: read faults */
 	PK_BACK_NR,
 };
 

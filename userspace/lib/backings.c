@@ -251,6 +251,45 @@ static int make_memfd(struct pk_tc *t, struct pk_buf *b, bool shared)
 	return 0;
 }
 
+/*
+ * A shared memfd never written, its pages allocated by read faults.  While
+ * the mapping is new (VM_SOFTDIRTY) shmem maps them writable and clean, so
+ * a pin for writing takes no fault and sets no soft-dirty bit: what the
+ * device and the CPU write after a reset is recorded only if the reset
+ * protects the page or marks it.
+ */
+static int make_memfd_read(struct pk_tc *t, struct pk_buf *b)
+{
+	size_t off;
+
+	b->fd = memfd_create("pinkit-read", MFD_CLOEXEC);
+	if (b->fd < 0) {
+		pk_fail(t->r, "memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	if (ftruncate(b->fd, (off_t)SMALL_LEN)) {
+		pk_fail(t->r, "ftruncate(memfd, %u): %s", SMALL_LEN,
+			strerror(errno));
+		return -1;
+	}
+	b->map_len = SMALL_LEN;
+	b->map = mmap(NULL, SMALL_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      b->fd, 0);
+	if (b->map == MAP_FAILED) {
+		b->map = NULL;
+		pk_fail(t->r, "mmap of the shared memfd: %s", strerror(errno));
+		return -1;
+	}
+	b->addr = b->map;
+	b->len = SMALL_LEN;
+	b->shared = true;
+	for (off = 0; off < b->len; off += t->page)
+		(void)*(volatile uint8_t *)(b->addr + off);
+	/* never written: every page reads zeros */
+	memset(t->expect, 0, b->len);
+	return 0;
+}
+
 static int make_anon_4k(struct pk_tc *t, struct pk_buf *b)
 {
 	if (map_aligned(b, SMALL_LEN, 4096, 0, t->r))
@@ -359,6 +398,8 @@ const struct pk_backing_desc pk_backings[PK_BACK_NR] = {
 				    PK_BF_ALL_DIRS, 0, make_tmpfs_private },
 	[PK_BACK_ZERO] = { "never-touched", SMALL_LEN, 0, 0, make_zero },
 	[PK_BACK_KSM] = { "ksm", SMALL_LEN, PK_BF_NO_TWIN, 0, make_ksm },
+	[PK_BACK_MEMFD_READ] = { "memfd-read-faulted", SMALL_LEN, 0, SHMEM_WP,
+				 make_memfd_read },
 };
 
 const char *pk_backing_name(enum pk_backing b)

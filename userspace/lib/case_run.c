@@ -150,6 +150,7 @@ static void observe(struct pk_tc *t, const struct pk_vmstat *vm0)
 	uint64_t *pmt = calloc(t->npages, sizeof(*pmt));
 	size_t i, copies = 0, twin_copies = 0, own = 0, first_own = 0;
 	size_t clean = 0, first_clean = 0, written = 0;
+	size_t cpu_clean = 0, first_cpu_clean = 0, cpu_written = 0;
 	struct pk_vmstat vm1;
 	char buf[256];
 
@@ -178,6 +179,10 @@ static void observe(struct pk_tc *t, const struct pk_vmstat *vm0)
 			written++;
 			if (!(pm[i] & PK_PM_SOFT_DIRTY) && !clean++)
 				first_clean = i;
+		} else if (t->cpu_wrote[i]) {
+			cpu_written++;
+			if (!(pm[i] & PK_PM_SOFT_DIRTY) && !cpu_clean++)
+				first_cpu_clean = i;
 		}
 	}
 	if (!t->pfn_visible)
@@ -222,6 +227,19 @@ static void observe(struct pk_tc *t, const struct pk_vmstat *vm0)
 			pk_disturb_name(row->disturb), clean, written);
 	} else if (!t->soft_dirty_ok && written) {
 		pk_diag(t->r, "soft-dirty not tracked by this kernel (no CONFIG_MEM_SOFT_DIRTY): honesty not checked");
+	}
+	/*
+	 * After a soft-dirty reset, what the CPU wrote reads soft-dirty too,
+	 * whether the reset write-protected the page or left it writable.
+	 */
+	if ((t->dist->flags & PK_DF_CLEAR_REFS) && t->soft_dirty_ok &&
+	    backing_tracks_soft_dirty(t) && cpu_clean) {
+		struct pk_pme b;
+
+		pk_pme_decode(pm[first_cpu_clean], &b);
+		pk_fail(t->r, "soft-dirty: page %zu (offset 0x%zx, pfn 0x%" PRIx64 ") was written by the CPU after %s but /proc/self/pagemap reports it clean (bit 55 = 0); %zu of %zu CPU-written pages read clean",
+			first_cpu_clean, first_cpu_clean * t->page, b.pfn,
+			pk_disturb_name(row->disturb), cpu_clean, cpu_written);
 	}
 
 vmstat:
@@ -310,9 +328,10 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 	t->pm_twin = calloc(t->npages, sizeof(*t->pm_twin));
 	t->kpf_base = calloc(t->npages, sizeof(*t->kpf_base));
 	t->dev_wrote = calloc(t->npages, 1);
+	t->cpu_wrote = calloc(t->npages, 1);
 	pm = calloc(t->npages, sizeof(*pm));
 	if (!t->pm_base || !t->pm_twin || !t->kpf_base || !t->dev_wrote ||
-	    !pm) {
+	    !t->cpu_wrote || !pm) {
 		pk_fail(t->r, "out of memory for %zu page records", t->npages);
 		goto out_buf;
 	}
@@ -337,6 +356,7 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 
 	for (round = 0; round < t->dist->rounds; round++) {
 		memset(t->dev_wrote, 0, t->npages);
+		memset(t->cpu_wrote, 0, t->npages);
 		ret = t->dist->begin(t);
 		if (ret)
 			goto out_disturb;
@@ -385,8 +405,9 @@ out_buf:
 	t->pm_twin = NULL;
 	free(t->kpf_base);
 	free(t->dev_wrote);
+	free(t->cpu_wrote);
 	t->pm_base = t->kpf_base = NULL;
-	t->dev_wrote = NULL;
+	t->dev_wrote = t->cpu_wrote = NULL;
 out_shadow:
 	pk_buf_destroy(&t->b);
 	pk_buf_destroy(&t->twin);

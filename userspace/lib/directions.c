@@ -57,6 +57,7 @@ static int dir_interleaved(struct pk_tc *t)
 
 		if (i % 2 == 0) {
 			memcpy(t->b.addr + off, t->expect + off, t->page);
+			t->cpu_wrote[t->probe[i]] = 1;
 			continue;
 		}
 		memset(sel, 0, sizeof(sel));

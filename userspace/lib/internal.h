@@ -65,6 +65,7 @@ struct pk_tc {
 	uint64_t *kpf_base;	/* kpageflags of the baseline PFNs */
 	size_t base_shared;	/* baseline pages that share a PFN */
 	uint8_t *dev_wrote;	/* per page: device wrote since the disturbance */
+	uint8_t *cpu_wrote;	/* per page: the CPU wrote since then */
 	size_t *probe;		/* the pages data moves through (sorted) */
 	size_t nprobe;
 	unsigned int breaks;	/* coherence breaks (controls count them) */

@@ -132,8 +132,10 @@ const struct pk_row pk_rows[] = {
 	/*
 	 * clear_refs 4 write-protects and soft-dirty-cleans the mapping.  The
 	 * MR must stay coherent, the next CPU write must not copy any page,
-	 * a page the device wrote (RDMA WRITE, atomic, RECV) must read
-	 * soft-dirty, and an MR that holds no page reference must read clean
+	 * a page the device wrote (RDMA WRITE, atomic, RECV) or the CPU wrote
+	 * after the reset must read soft-dirty (memfd-read-faulted: pages a
+	 * read fault mapped writable and clean, which a pin does not fault
+	 * in again), and an MR that holds no page reference must read clean
 	 * until someone writes: a device read (RDMA READ, or SEND in the
 	 * SEND/RECV directions) leaves it clean.
 	 */
@@ -205,7 +207,8 @@ const struct pk_row pk_rows[] = {
 	 * cannot apply there.
 	 */
 	{ "pin-ends-clear-refs", "a device write while pinned reads soft-dirty after the pin ends, clean after the next clear_refs",
-	  PK_DIST_PIN_ENDS_CLEAR_REFS, PIN_WRITE_KINDS, PIN_ENDS_BACKINGS,
+	  PK_DIST_PIN_ENDS_CLEAR_REFS, PIN_WRITE_KINDS,
+	  PIN_ENDS_BACKINGS | PK_BIT(PK_BACK_MEMFD_READ),
 	  PK_BIT(PK_DIR_RDMA_WRITE_CPU_READ), 0 },
 	{ "pin-ends-pagemap-scan", "a device write while pinned reads PAGE_IS_WRITTEN after the pin ends, unwritten after the next reset",
 	  PK_DIST_PIN_ENDS_PAGEMAP_SCAN, PIN_WRITE_KINDS,

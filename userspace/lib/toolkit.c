@@ -147,8 +147,12 @@ void pk_set_expect(struct pk_tc *t, uint64_t seed)
 /* The CPU writes a fresh pattern over the probe pages. */
 void pk_cpu_write(struct pk_tc *t, uint64_t seed)
 {
+	size_t i;
+
 	pk_set_expect(t, seed);
 	pk_copy_probes(t, t->b.addr, t->expect);
+	for (i = 0; t->cpu_wrote && i < t->nprobe; i++)
+		t->cpu_wrote[t->probe[i]] = 1;
 }
 
 /*
