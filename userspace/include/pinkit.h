@@ -623,6 +623,12 @@ struct pk_dev_info {
 	uint32_t odp_rc_caps;	/* odp_caps.per_transport_caps.rc_odp_caps */
 	bool atomics;
 	/*
+	 * Soft-RoCE (rxe, vendor_id 0xffffff): the kernel driver whose
+	 * answers some rows hold to exactly (which errno, what happens after
+	 * a refusal); on other devices the same facts are only reported.
+	 */
+	bool rxe;
+	/*
 	 * The struct ibv_device of the probe.  pk_dev_probe keeps its device
 	 * list for the life of the process, so forked case processes open
 	 * the device without rescanning sysfs.

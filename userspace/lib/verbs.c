@@ -23,6 +23,7 @@
 #define PK_WR_CHUNK	64
 #define PK_WRID_SEND	UINT64_C(0x5e4d)
 #define PK_WRID_RECV	UINT64_C(0x4ec5)
+#define PK_RXE_VENDOR_ID	0xffffff	/* RXE_VENDOR_ID, rxe_param.h */
 
 static bool gid_is_zero(const union ibv_gid *g)
 {
@@ -208,6 +209,7 @@ int pk_dev_probe(const char *want, int gid, struct pk_dev_info *info,
 	info->active_mtu = pattr.active_mtu;
 	info->ethernet = pattr.link_layer == IBV_LINK_LAYER_ETHERNET;
 	info->atomics = attr.orig_attr.atomic_cap != IBV_ATOMIC_NONE;
+	info->rxe = attr.orig_attr.vendor_id == PK_RXE_VENDOR_ID;
 
 	if (info->ethernet || gid >= 0) {
 		if (pick_gid(ctx, info->port, pattr.gid_tbl_len, gid, info,
