@@ -46,7 +46,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core root run check soak repeat stock kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local series
+.PHONY: help deps shell exec rdma-core root run check soak repeat stock mm-selftests kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local series
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -62,6 +62,7 @@ help:
 	@echo "make rebase   rebase KVER's series onto the Debian source in the cache (git am)"
 	@echo "make series   KVER's series for the lists, as you (git config user.name/email), checkpatch'ed, not sent"
 	@echo "make bench-resetcost  what one tracking reset costs per page, stock KVER vs the kit's"
+	@echo "make mm-selftests  the kernel's own mm selftests on the kit's kernel and on stock KVER, side by side"
 	@echo "make kcidb    the KCIDB v5.3 document of the last make run, validated (not sent)"
 	@echo "make lava     a LAVA job definition for KVER's kit kernel and initramfs"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
@@ -132,6 +133,15 @@ root:
 # make stock: Debian's prebuilt kernel of the same version, same suite.
 stock: userspace
 	@tests/vm/stock.sh $(KVER) $(GUESTARG)
+
+# make mm-selftests: the kernel's own mm selftests (cow, gup_longterm,
+# soft-dirty, pagemap_ioctl, uffd-unit-tests, KSM, migration, THP split,
+# hmm-tests and the series' own: tests/vm/mm-selftests.list), built from
+# the kit's tree, on the kit's kernel and on Debian's stock kernel of KVER;
+# fails when one fails on the kit's kernel and not on stock.
+mm-selftests: userspace
+	@scripts/deps.sh mm-selftests
+	@tests/vm/mm-selftests.sh $(KVER)
 
 # make soak: `pinkit soak` for SECONDS in the guest (ARGS add options:
 # --seed, --filter, --writers), then with CONTROL on for at most 60 s: it

@@ -6,7 +6,8 @@
 # Groups: build (userspace + unit tests), kernel (kernel build), vm (guest
 # and QEMU), root (the guest's Debian roots: mmdebstrap, patch), src-6.12 /
 # src-6.1 (Debian kernel source of the system's suite; 7.3 comes through
-# debian-newer.sh), keyring, audit, bench,
+# debian-newer.sh), keyring, audit, bench, mm-selftests (the static
+# libnuma and liburing the kernel's mm selftests link),
 # rdma-core (rdma-core's own tests: python3-pyverbs), sparse, kcidb
 # (KCIDB documents: python3-jsonschema, python3-rfc3987 for its uri
 # format), lava (LAVA job files: python3-yaml, lava-common's job schema).
@@ -26,6 +27,7 @@ pkgs_for()
 	src-*)	check_kver "${1#src-}"; echo "linux-source-${1#src-}" ;;
 	audit)	echo coccinelle python3 ;;
 	bench)	echo perftest ;;
+	mm-selftests) echo libnuma-dev liburing-dev ;;
 	root)	echo mmdebstrap patch ;;
 	rdma-core) echo python3-pyverbs ;;
 	sparse)	echo sparse ;;

@@ -85,6 +85,10 @@ cp "$build/arch/x86/boot/bzImage" "$img.tmp"
 rm -f "$img.info"
 mv "$img.tmp" "$img"
 "$(dirname "$0")/selftests.sh" "$tree" "$build" "$img"
+# make mm-selftests: the kernel's own mm selftests of this tree as well.
+[ -z "${MM_SELFTESTS:-}" ] ||
+	"$(dirname "$0")/selftests.sh" --list "$PINKIT_ROOT/tests/vm/mm-selftests.list" \
+		"$tree" "$build" "$img.mm-selftests.gz"
 
 # What a KCIDB document says of this build (tests/kcidb/): the source and
 # its Debian version, the patches applied in order and their patchset hash

@@ -531,6 +531,25 @@ printf '%s\n' 'KTAP version 1' '1..1' 'ok 1 a/x' > "$work/cmp/run-7.3/results/co
 expect fail compare-short-knob-column 'the knob column .* lacks 1 of the 2 cases' \
 	bash -c "OUT='$work/cmp' RERUN=0 tests/vm/compare.sh 7.3; rc=\$?; [ \$rc = 2 ] && exit 1"
 
+# make mm-selftests: a kselftest case that fails on the kit's kernel only,
+# or has no result there, fails the comparison; one that fails on stock too
+# does not, and says so.
+mm=$work/mmst
+mkdir -p "$mm/mm-selftests-7.3" "$mm/mm-selftests-stock-7.3"
+printf '%s\n' 'KTAP version 1' '1..3' 'ok 1 kselftest/cow/a' 'not ok 2 kselftest/cow/b' \
+	'not ok 3 kselftest/cow/c' > "$mm/mm-selftests-7.3/ktap"
+printf '%s\n' 'KTAP version 1' '1..3' 'ok 1 kselftest/cow/a' 'not ok 2 kselftest/cow/b' \
+	'ok 3 kselftest/cow/c' > "$mm/mm-selftests-stock-7.3/ktap"
+expect fail mm-selftests-kit-only-failure '^kselftest/cow/c +FAIL +pass +fails on the kit only' \
+	env OUT="$mm" RERUN=0 tests/vm/mm-selftests.sh 7.3
+printf '%s\n' 'KTAP version 1' '1..3' 'ok 1 kselftest/cow/a' 'not ok 2 kselftest/cow/b' \
+	'not ok 3 kselftest/cow/c' > "$mm/mm-selftests-stock-7.3/ktap"
+expect ok mm-selftests-stock-too '^kselftest/cow/c +FAIL +FAIL +stock too' \
+	env OUT="$mm" RERUN=0 tests/vm/mm-selftests.sh 7.3
+printf '%s\n' 'KTAP version 1' '1..1' 'ok 1 kselftest/cow/a' > "$mm/mm-selftests-7.3/ktap"
+expect fail mm-selftests-no-result-on-kit '^kselftest/cow/b +- +FAIL +no result on the kit' \
+	env OUT="$mm" RERUN=0 tests/vm/mm-selftests.sh 7.3
+
 . tests/selftest/verdict-cases.sh
 
 echo "$pass passed, $fail failed, 0 skipped"

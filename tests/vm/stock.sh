@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # stock.sh VER [KERNEL-ARGS...] - boot Debian's prebuilt kernel of VER
 # (tests/vm/stock-kernel.sh) with the pinkit guest and suite, loading the
-# modules rxe needs in dependency order.
+# modules rxe needs in dependency order.  The results go to OUT/stock-VER,
+# or OUT/$STOCK_RUN.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 ver=$1
@@ -34,4 +35,4 @@ fi
 # A stock kernel may crash in many cases (7.3.4: 18, all odp-iova rows):
 # resume after each, up to CRASHES (default 40 here, 5 for the kit's).
 KSELFTESTS=$kst CONTROL='' CRASHES=${CRASHES:-40} \
-	"$PINKIT_ROOT/tests/harness/run.sh" "stock-$ver" "$kernel" "$initrd" "$@"
+	"$PINKIT_ROOT/tests/harness/run.sh" "${STOCK_RUN:-stock-$ver}" "$kernel" "$initrd" "$@"
