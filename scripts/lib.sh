@@ -15,6 +15,12 @@ DEFAULT_KVER=7.3
 # applied only through PATCHDIRS.
 FORK_DEFAULT_KVERS="7.3 6.12"
 
+# The case groups (first part of a case name) in which the negative
+# control (CONTROL=legacy_cow) must show corruption: the verdict judges
+# these (tests/harness/verdict.sh), and the guest's control pass of a run
+# without an ARGS filter runs only these (tests/harness/init.sh).
+CONTROL_GROUPS_DEFAULT="clear-refs mprotect-ro-rw uffd-wp fork-parent-writes"
+
 # default_series_dirs VER - the series directories a build of VER applies
 # when PATCHDIRS is not given, relative to the pinkit root, in order: the
 # core series, the fork() series where it is a default, the kit-only test

@@ -16,6 +16,10 @@
 #   pinkit.control=NAME  after the suite, set /sys/kernel/debug/NAME to 1 and
 #                        run it again into /results/control (the negative-
 #                        control kernel switch); set it back to 0 after
+#   pinkit.control_groups=G...  the case groups the verdict judges the
+#                        control pass by: a run without --filter runs only
+#                        their cases with the switch on (one with --filter
+#                        runs its own selection again)
 #   pinkit.plain=1       run the suite as a vendor would on a real NIC: the
 #                        bare binary, an empty environment, `--device rxe0`
 #   pinkit.skip=!A|!B    a boot the harness resumed after a kernel crash
@@ -131,6 +135,15 @@ skip_filter()
 	echo "${f:+$f|}$skip"
 }
 
+# has_filter - true when pinkit.run selects cases with --filter.
+has_filter()
+{
+	case " $run_args " in
+	*" --filter "* | *" --filter="*) return 0 ;;
+	esac
+	return 1
+}
+
 # suite DIR [PINKIT-ARGS...] - run the suite with its KTAP in DIR/ktap,
 # exit status in DIR/rc; PINKIT-ARGS replace pinkit.run's.  The main pass
 # (DIR /results) of a resumed boot leaves out the cases of pinkit.skip.
@@ -228,6 +241,7 @@ if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
 fi
 
 ctl=$(arg pinkit.control)
+ctl_groups=$(arg pinkit.control_groups)
 if [ -n "$ctl" ]; then
 	if echo 1 > "/sys/kernel/debug/$ctl"; then
 		echo "PINKIT-CONTROL-START $ctl"
@@ -236,6 +250,13 @@ if [ -n "$ctl" ]; then
 			set -f
 			# shellcheck disable=SC2086
 			suite /results/control $run_args --seconds 60
+			set +f
+		elif [ -n "$ctl_groups" ] && ! has_filter; then
+			# only the groups the verdict judges, "g/*|..."
+			set -f
+			# shellcheck disable=SC2086
+			suite /results/control $run_args --filter \
+				"$(printf '%s/*|' $ctl_groups | sed 's/|$//')"
 			set +f
 		else
 			suite /results/control

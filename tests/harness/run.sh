@@ -57,9 +57,12 @@ echo "start_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$out/boot.info"
 i=1 skip='' done_n=0
 while :; do
 	b=$out/boot-$i
-	# CONTROL=switch: run the suite a second time with that kernel switch on.
+	# CONTROL=switch: run the suite a second time with that kernel switch on
+	# (for a run without a filter, only the groups the verdict judges).
 	"${PINKIT_TEST_BOOT:-$(dirname "$0")/boot.sh}" "$kernel" "$initrd" "$b" "$@" \
-		${CONTROL:+pinkit.control=$CONTROL} ${skip:+"pinkit.skip=$skip"} || true
+		${CONTROL:+pinkit.control=$CONTROL} \
+		${CONTROL:+"pinkit.control_groups=${CONTROL_GROUPS:-$CONTROL_GROUPS_DEFAULT}"} \
+		${skip:+"pinkit.skip=$skip"} || true
 	"$(dirname "$0")/crash.sh" "$b"
 	[ "$(cat "$b/main")" = crashed ] || break
 	plan=$(ktap_plan "$out/boot-1/results/ktap")

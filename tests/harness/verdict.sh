@@ -21,7 +21,7 @@ con=$out/console.txt res=$out/results
 # run or soak (run.sh writes it from the guest arguments it gave), or
 # rdma-core (VERDICT_MODE from rdma-core-verdict.sh): what a pass must hold.
 mode=${VERDICT_MODE:-$(cat "$out/mode" 2>/dev/null || echo run)}
-groups=${CONTROL_GROUPS:-clear-refs mprotect-ro-rw uffd-wp fork-parent-writes}
+groups=${CONTROL_GROUPS:-$CONTROL_GROUPS_DEFAULT}
 errors=()
 
 # The console, then the kernel log the guest saved (results/dmesg).

@@ -529,7 +529,11 @@ expect ok compare-crashed-case-reads-crash '^b/y +CRASH +pass ' \
 	env OUT="$work/cmp" RERUN=0 tests/vm/compare.sh 7.3
 printf '%s\n' 'KTAP version 1' '1..1' 'ok 1 a/x' > "$work/cmp/run-7.3/results/control/ktap"
 expect fail compare-short-knob-column 'the knob column .* lacks 1 of the 2 cases' \
-	bash -c "OUT='$work/cmp' RERUN=0 tests/vm/compare.sh 7.3; rc=\$?; [ \$rc = 2 ] && exit 1"
+	bash -c "OUT='$work/cmp' RERUN=0 CONTROL_GROUPS='a b' tests/vm/compare.sh 7.3; rc=\$?; [ \$rc = 2 ] && exit 1"
+# The control pass runs only the control groups: the other rows have no
+# knob result, and that is no hole.
+expect ok compare-knob-only-control-groups '^b/y +CRASH +pass +- *$' \
+	env OUT="$work/cmp" RERUN=0 CONTROL_GROUPS='a' tests/vm/compare.sh 7.3
 
 # make mm-selftests: a kselftest case that fails on the kit's kernel only,
 # or has no result there, fails the comparison; one that fails on stock too
