@@ -143,7 +143,7 @@ ok "procmem-example (PK_KF_NO_REF|PK_KF_WRITES): $(sed -n 's/^  rows //p' "$work
 kinds procmem-pins "$work/pins.so"
 has "$work/procmem-pins.kind" "kind procmem-pins ($work/pins.so): PK_KF_PIN|PK_KF_WRITES" \
 	"  fork-copies 12" "  soak 6" "    row fork-parent-writes 10" "    row munmap-pinned 2" \
-	"    row pin-ends-clear-refs 4" "    row control-madv-dontneed 4" "    row ksm-merge 2"
+	"    row pin-ends-clear-refs 5" "    row control-madv-dontneed 4" "    row ksm-merge 2"
 ok "procmem-pins (PK_KF_PIN|PK_KF_WRITES): $(sed -n 's/^  rows //p' "$work/procmem-pins.kind"), fork-copies 12, soak 6"
 
 # A plugin built against interface version 1 (abi 1 first, no size).
