@@ -206,11 +206,23 @@ static int make_hugetlb(struct pk_tc *t, struct pk_buf *b)
 	return 0;
 }
 
-static int make_memfd(struct pk_tc *t, struct pk_buf *b, bool shared)
+/*
+ * A memfd of SMALL_LEN bytes.  Shared and @written: the CPU writes the
+ * probes through the mapping.  Private: the file holds the data and the
+ * mapping only reads it, nothing copied yet.  Shared and not @written
+ * (memfd-read-faulted): never written, its pages allocated by read faults;
+ * while the mapping is new (VM_SOFTDIRTY) shmem maps them writable and
+ * clean, so a pin for writing takes no fault and sets no soft-dirty bit,
+ * and what the device and the CPU write after a reset is recorded only if
+ * the reset protects the page or marks it.
+ */
+static int make_memfd(struct pk_tc *t, struct pk_buf *b, bool shared,
+		      bool written)
 {
 	size_t off;
 
-	b->fd = memfd_create(shared ? "pinkit-shared" : "pinkit-private",
+	b->fd = memfd_create(!shared ? "pinkit-private" :
+			     written ? "pinkit-shared" : "pinkit-read",
 			     MFD_CLOEXEC);
 	if (b->fd < 0) {
 		pk_fail(t->r, "memfd_create: %s", strerror(errno));
@@ -241,52 +253,15 @@ static int make_memfd(struct pk_tc *t, struct pk_buf *b, bool shared)
 	b->addr = b->map;
 	b->len = SMALL_LEN;
 	b->shared = shared;
-	if (shared) {
+	if (shared && written) {
 		pk_copy_probes(t, b->addr, t->expect);
-	} else {
-		/* read-fault the file pages in; nothing is copied yet */
-		for (off = 0; off < b->len; off += t->page)
-			(void)*(volatile uint8_t *)(b->addr + off);
+		return 0;
 	}
-	return 0;
-}
-
-/*
- * A shared memfd never written, its pages allocated by read faults.  While
- * the mapping is new (VM_SOFTDIRTY) shmem maps them writable and clean, so
- * a pin for writing takes no fault and sets no soft-dirty bit: what the
- * device and the CPU write after a reset is recorded only if the reset
- * protects the page or marks it.
- */
-static int make_memfd_read(struct pk_tc *t, struct pk_buf *b)
-{
-	size_t off;
-
-	b->fd = memfd_create("pinkit-read", MFD_CLOEXEC);
-	if (b->fd < 0) {
-		pk_fail(t->r, "memfd_create: %s", strerror(errno));
-		return -1;
-	}
-	if (ftruncate(b->fd, (off_t)SMALL_LEN)) {
-		pk_fail(t->r, "ftruncate(memfd, %u): %s", SMALL_LEN,
-			strerror(errno));
-		return -1;
-	}
-	b->map_len = SMALL_LEN;
-	b->map = mmap(NULL, SMALL_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      b->fd, 0);
-	if (b->map == MAP_FAILED) {
-		b->map = NULL;
-		pk_fail(t->r, "mmap of the shared memfd: %s", strerror(errno));
-		return -1;
-	}
-	b->addr = b->map;
-	b->len = SMALL_LEN;
-	b->shared = true;
+	/* read-fault the pages in */
 	for (off = 0; off < b->len; off += t->page)
 		(void)*(volatile uint8_t *)(b->addr + off);
-	/* never written: every page reads zeros */
-	memset(t->expect, 0, b->len);
+	if (shared)	/* never written: every page reads zeros */
+		memset(t->expect, 0, b->len);
 	return 0;
 }
 
@@ -366,12 +341,17 @@ static int make_thp_pte(struct pk_tc *t, struct pk_buf *b)
 
 static int make_memfd_shared(struct pk_tc *t, struct pk_buf *b)
 {
-	return make_memfd(t, b, true);
+	return make_memfd(t, b, true, true);
 }
 
 static int make_tmpfs_private(struct pk_tc *t, struct pk_buf *b)
 {
-	return make_memfd(t, b, false);
+	return make_memfd(t, b, false, true);
+}
+
+static int make_memfd_read(struct pk_tc *t, struct pk_buf *b)
+{
+	return make_memfd(t, b, true, false);
 }
 
 /*
