@@ -54,6 +54,19 @@ def match_paren(s, i, open_c='(', close_c=')'):
     return -1
 
 
+def match_paren_back(s, i):
+    """Index of the '(' opening the ')' at s[i], or -1."""
+    depth = 0
+    for j in range(i, -1, -1):
+        if s[j] == ')':
+            depth += 1
+        elif s[j] == '(':
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
 def split_args(s):
     """Split an argument list on its top-level commas."""
     args, depth, cur = [], 0, []

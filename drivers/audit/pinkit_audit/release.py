@@ -10,7 +10,8 @@ import re
 
 from .apis import GETTERS
 from .ctext import (IDENT, _branch, enclosing_blocks, enclosing_loop,
-                    match_paren, mentions, statements_at_depth1)
+                    match_paren, match_paren_back, mentions,
+                    statements_at_depth1)
 
 
 def _calls(text, fnames, names):
@@ -311,16 +312,9 @@ def conditional_at(text, i, x):
         return True
     if not prev.endswith(')'):
         return False
-    depth = 0
-    for j in range(len(prev) - 1, -1, -1):
-        if prev[j] == ')':
-            depth += 1
-        elif prev[j] == '(':
-            depth -= 1
-            if depth == 0:
-                if re.search(r'\bif\s*$', prev[:j]):
-                    return not tests_only(prev[j + 1:-1], {x})
-                return False
+    j = match_paren_back(prev, len(prev) - 1)
+    if j >= 0 and re.search(r'\bif\s*$', prev[:j]):
+        return not tests_only(prev[j + 1:-1], {x})
     return False
 
 

@@ -5,8 +5,8 @@ function definitions found in it (Func: name, parameters, body offsets).
 
 import re
 
-from .ctext import (ANNOTATIONS, IDENT, KEYWORDS, match_paren, split_args,
-                    strip_c)
+from .ctext import (ANNOTATIONS, IDENT, KEYWORDS, match_paren,
+                    match_paren_back, split_args, strip_c)
 
 
 class Func:
@@ -117,17 +117,10 @@ class Src:
     def _func_header(self, a, b):
         h = self.text[a:b].rstrip()
         while h.endswith(')'):
-            o = h.rfind('(')
-            # find the '(' matching the final ')'
-            depth = 0
-            for j in range(len(h) - 1, -1, -1):
-                if h[j] == ')':
-                    depth += 1
-                elif h[j] == '(':
-                    depth -= 1
-                    if depth == 0:
-                        o = j
-                        break
+            # the '(' matching the final ')'
+            o = match_paren_back(h, len(h) - 1)
+            if o < 0:
+                o = h.rfind('(')
             m = re.search(r'(' + IDENT + r')\s*$', h[:o])
             if not m:
                 # a name built by a macro, "static bool
