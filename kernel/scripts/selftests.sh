@@ -20,9 +20,9 @@ if [ "${1:-}" = --list ]; then
 fi
 tree=$1 build=$2 img=$3
 if [ -n "$list" ]; then
-	out=$img werror=-D_GNU_SOURCE=	# as tools/testing/selftests/lib.mk
+	out=$img extra_cflags=-D_GNU_SOURCE=	# as tools/testing/selftests/lib.mk
 else
-	out=$img.selftests.gz werror=-Werror
+	out=$img.selftests.gz extra_cflags=-Werror
 fi
 
 tests=()
@@ -85,8 +85,8 @@ for t in "${tests[@]}"; do
 	ksm_tests | migration | rmap) libs+=(-lnuma) ;;
 	cow | gup_longterm) [ -z "$uring" ] || libs+=("$uring") ;;
 	esac
-	# shellcheck disable=SC2086 # werror is one flag
-	gcc -std=gnu11 -O2 -Wall $werror -static -isystem "$build/usr/include" \
+	# shellcheck disable=SC2086 # extra_cflags is one flag, unquoted
+	gcc -std=gnu11 -O2 -Wall $extra_cflags -static -isystem "$build/usr/include" \
 		-I "$gen" -I "$dir/.." -I "$dir" -idirafter "$tree" -o "$root/kselftests/$n" \
 		"$dir/$n.c" "${srcs[@]}" "${libs[@]}" \
 		>"$build/selftest-$n.log" 2>&1 ||
