@@ -125,8 +125,10 @@ ktap_kselftest()
 		why = ""; skip = 0
 		if (d ~ /^# SKIP( |$)/) {
 			sub(/^# SKIP */, "", d); why = d; skip = 1
-			# the reason in a trailing "(...)", one nested "(...)" allowed
-			if (match(d, / \(([^()]|\([^()]*\))*\)$/)) {
+			# the reason in a trailing "(...)", one nested "(...)" allowed;
+			# not a size, which is part of a name ("... with THP (16 kB)")
+			if (match(d, / \(([^()]|\([^()]*\))*\)$/) &&
+			    substr(d, RSTART) !~ /^ \([0-9]+ [kMG]B\)$/) {
 				why = substr(d, RSTART + 2, RLENGTH - 3); d = substr(d, 1, RSTART - 1)
 			}
 		} else if (match(d, / # SKIP( |$)/)) {
