@@ -148,11 +148,12 @@ cat > "$fake/pinkit" <<'EOF'
 case " $* " in
 *" --kind-plugin "*) cat "$FAKE/plugin.ktap"; exit 0 ;;
 esac
-if [ "$(cat "$SWITCH")" = 1 ]; then cat "$FAKE/control.ktap"; exit 1; fi
+if [ "$(cat "$SWITCH")" = 1 ]; then echo "$*" > "$FAKE/control.args"; cat "$FAKE/control.ktap"; exit 1; fi
 cat "$FAKE/main.ktap.use"; exit 1
 EOF
 cat > "$fake/kst/pin_tracking" <<'EOF'
 #!/bin/sh
+cat "$SHMEM_ENABLED" > "$FAKE/shmem.seen"
 printf 'TAP version 13\n1..2\nok 1 pagemap: anon-4k\n# PAGE_IS_WRITTEN lost\nnot ok 2 pagemap: anon-thp\n'
 EOF
 chmod 755 "$fake/bin/lava-test-case" "$fake/pinkit" "$fake/kst/pin_tracking"
@@ -184,8 +185,9 @@ EOF
 guest_cases()
 {
 	if [ $# = 1 ]; then cp "$1" "$fake/main.ktap.use"; else cp "$fake/main.ktap" "$fake/main.ktap.use"; fi
-	rm -f "$work/cases" && echo 0 > "$work/switch"
-	PATH=$fake/bin:$PATH CASES=$work/cases FAKE=$fake PINKIT=$fake/pinkit \
+	rm -f "$work/cases" "$fake/shmem.seen" "$fake/control.args" && echo 0 > "$work/switch"
+	echo 'always within_size advise [never] deny force' > "$work/shmem_enabled"
+	PATH=$fake/bin:$PATH CASES=$work/cases FAKE=$fake PINKIT=$fake/pinkit SHMEM_ENABLED=$work/shmem_enabled \
 		KTAP_SH=tests/harness/ktap.sh KSELFTESTS=$fake/kst SWITCH=$work/switch \
 		DMESG=$fake/bin/dmesg SETUP_FAILED=$work/no-such SPLAT=$work/rd/splat.ere SPLAT_ALLOW=$work/rd/splat-allow.ere \
 		WORK=$work/gw /bin/busybox sh tests/lava/guest.sh
@@ -238,6 +240,16 @@ unset SPLATLINE
 expect ok guest-exit-status-on-failure 'guest.sh exit status 1' guest_cases
 expect ok guest-control-group-rule '^control/legacy_cow/mprotect-ro-rw FAIL$' guest_cases
 expect ok guest-kselftest-names '^kselftest/pin_tracking/pagemap/anon-thp FAIL$' guest_cases
+# as make run's guest: shmem THP on request while the selftests run, the
+# setting back after; the control pass only the control groups' cases
+guest_setup()
+{
+	guest_cases > /dev/null
+	echo "selftests saw: $(cat "$fake/shmem.seen"); after: $(cat "$work/shmem_enabled")"
+	echo "control pass: $(cat "$fake/control.args")"
+}
+expect ok guest-shmem-thp-advise-for-kselftests '^selftests saw: advise; after: never$' guest_setup
+expect ok guest-control-pass-groups-only '^control pass: run --junit .* --filter clear-refs/\*\|mprotect-ro-rw/\*\|uffd-wp/\*\|fork-parent-writes/\*$' guest_setup
 # A main pass cut short: fewer results than its plan is a failing case.
 printf 'KTAP version 1\n1..3\nok 1 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read\n' > "$work/short.ktap"
 expect ok guest-incomplete-pass-fails '^harness/main-pass-incomplete FAIL$' guest_cases "$work/short.ktap"
