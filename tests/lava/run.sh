@@ -10,15 +10,15 @@
 # on a local qemu device: tests/lava/pinkit-qemu.jinja2 rendered for the job
 # with LAVA's device-type templates (device.py, templates.sh) into
 # device.yaml.  The job must boot the kernel make run booted (the image's
-# sha256 against the run's build.info).  LAVA builds its overlay disk with
-# libguestfs, whose appliance boots a Debian kernel: bookworm's own, from
-# the cache (tests/vm/stock-kernel.sh 6.1; SUPERMIN_KERNEL and
-# SUPERMIN_MODULES, when set, name another).  The dispatcher's log goes to
-# lava-run.log, its results to results.yaml and as KTAP to ktap
-# (results.py); then the failed cases, the comparison with make run's
-# verdict case for case (compare.sh), and the last line "N passed, N
-# failed, N skipped" over LAVA's cases, one more failure when the two
-# differ.  Exit status 0 when nothing failed.
+# sha256 against the run's build.info).  LAVA puts its overlay (the test
+# shell and the definition) into the job's ramdisk, so its libguestfs
+# overlay disk is never built.  The dispatcher's log goes to lava-run.log,
+# its results to results.yaml and as KTAP to ktap (results.py); then the
+# table per case group and the failed cases (ktap_table), LAVA's own
+# errors, the comparison with make run's verdict case for case
+# (compare.sh), and the last line "N passed, N failed, N skipped" over
+# LAVA's cases, one more failure when the two differ.  Exit status 0 when
+# nothing failed.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$PINKIT_ROOT/tests/harness/ktap.sh"
@@ -62,11 +62,6 @@ fi
 templates=$("$PINKIT_ROOT/tests/lava/templates.sh")
 /usr/bin/python3 -B "$PINKIT_ROOT/tests/lava/device.py" "$PINKIT_ROOT/tests/lava/pinkit-qemu.jinja2" \
 	"$templates" "$dir/job.yaml" > "$dir/device.yaml"
-if [ -z "${SUPERMIN_KERNEL:-}" ]; then
-	read -r sroot skver skernel < <("$PINKIT_ROOT/tests/vm/stock-kernel.sh" 6.1) ||
-		die "no Debian 6.1 kernel for libguestfs's appliance (see above)"
-	export SUPERMIN_KERNEL=$skernel SUPERMIN_MODULES=$sroot/lib/modules/$skver
-fi
 
 rm -rf "$dir/lava-run" "$dir/lava-run.log" "$dir/results.yaml" "$dir/ktap"
 cmd=("$lava_run" --job-id "$(date +%s)" --output-dir "$dir/lava-run"

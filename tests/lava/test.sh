@@ -422,8 +422,7 @@ chmod 755 "$work/fakebin/lava-run"
 lava_run()
 {
 	rm -f "$work/lava-args"
-	LAVA_RUN=$work/fakebin/lava-run LAVA_ARGS=$work/lava-args SUPERMIN_KERNEL=/none \
-		tests/lava/run.sh "$@"
+	LAVA_RUN=$work/fakebin/lava-run LAVA_ARGS=$work/lava-args tests/lava/run.sh "$@"
 }
 FAKE_LOG=$work/log expect fail lava-run-same-as-make-run '^# the same 3 cases and verdicts as ' lava_run run t
 FAKE_LOG=$work/log expect fail lava-run-last-line '^1 passed, 1 failed, 1 skipped$' lava_run run t
