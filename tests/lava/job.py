@@ -24,7 +24,7 @@ EXTRA = [
     '-no-reboot',
 ]
 APPEND = 'console=ttyS0 panic=-1 printk.time=1 loglevel=6'
-PROMPT = 'pinkit-lava# '
+PROMPT = 'pinkit-lava:# '  # a ':' in it, as LAVA wants of a prompt
 
 
 def minutes(s):

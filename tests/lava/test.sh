@@ -66,6 +66,8 @@ assert os.path.getsize(imgs['swap']['url'][7:]) == 128 << 20
 assert 'if=virtio' in imgs['results']['image_arg'] and 'if=virtio' in imgs['swap']['image_arg']
 assert boot['method'] == 'qemu' and boot['media'] == 'tmpfs', boot
 print('prompt', boot['prompts'][0])
+from lava_common.constants import DISTINCTIVE_PROMPT_CHARACTERS as distinctive
+print('prompt %sdistinctive for LAVA' % ('' if any(c in boot['prompts'][0] for c in distinctive) else 'not '))
 ctx = job['context']
 print('memory', ctx['memory'], 'netdevice', ctx['netdevice'])
 for o in ctx['extra_options']:
@@ -105,6 +107,7 @@ done
 expect ok memory-and-nic '^memory 2048 netdevice user$' job_check "$OUT/lava-t"
 expect ok prompt-is-the-guests "^prompt $(sed -n "s/^export PS1='\(.*\)'$/\1/p" tests/lava/init.sh)\$" \
 	job_check "$OUT/lava-t"
+expect ok prompt-distinctive-for-lava '^prompt distinctive for LAVA$' job_check "$OUT/lava-t"
 expect ok test-action-runs-the-suite '^step /pinkit-lava.sh \|\| echo "pinkit-lava.sh: exit status \$\?"$' job_check "$OUT/lava-t"
 expect ok ramdisk-holds-kit-and-lava-pieces 'ramdisk complete' \
 	ramdisk_has "$OUT/lava-t" init pinkit-lava.sh ktap.sh setup.sh usr/bin/pinkit \
@@ -261,7 +264,7 @@ cat > "$work/qbin/qemu-system-x86_64" <<'EOF'
 #!/bin/bash
 echo "$*" > "$QARGS"
 [ -n "${NOPROMPT:-}" ] && { sleep 30; exit 0; }
-printf 'Run /init as init process\npinkit-lava# '
+printf 'Run /init as init process\npinkit-lava:# '
 read -r line
 echo "$line" > "$QLINE"
 echo '<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=clear-refs/a/b RESULT=pass>'
