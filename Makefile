@@ -46,7 +46,7 @@ RUNNAME  := $(if $(KSRC),ksrc,$(KVER))$(if $(PATCHES),-$(PATCHES))$(if $(filter 
 # the shell.
 GUESTARG := $(if $(ARGS),'pinkit.run=$(strip $(subst ",,$(subst ',,$(ARGS))))')
 
-.PHONY: help deps shell exec rdma-core root run check soak repeat stock mm-selftests kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-test lava-local series
+.PHONY: help deps shell exec rdma-core root run check soak repeat stock mm-selftests kernel userspace install initramfs unit selftest clean bench-loop bench bench-resetcost compare plain each-patch audit audit-test audit-tree watch rebase kcidb kcidb-test lava lava-run lava-test lava-local series
 
 help:
 	@echo "make run      build the patched kernel, boot it, run the suite, print the verdict"
@@ -65,6 +65,7 @@ help:
 	@echo "make mm-selftests  the kernel's own mm selftests on the kit's kernel and on stock KVER, side by side"
 	@echo "make kcidb    the KCIDB v5.3 document of the last make run, validated (not sent)"
 	@echo "make lava     a LAVA job definition for KVER's kit kernel and initramfs"
+	@echo "make lava-run that job run here by Debian's lava-run, its verdict compared with make run's"
 	@echo "make audit    which mmu-notifier users keep FOLL_GET page references (KSRC=tree or DIR=driver-source)"
 	@echo "make audit-test / audit-tree  the audit's own tests / the whole 7.3 tree against drivers/audit/expected-7.3.4.tsv"
 	@echo "make install PREFIX=/usr/local [DESTDIR=dir]  pinkit, pinkit-kind.h and pinkit.pc for kind plugins (docs/plugins.md)"
@@ -198,9 +199,21 @@ kcidb-test:
 # initramfs, with its artifacts, in out/lava-<name>/ (tests/lava/);
 # KERNEL=bzImage uses an image already built, LAVA_URL where a lab serves
 # the artifacts, ARGS as for make run.
-lava: initramfs
-	@k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
+LAVA_JOB = k=$${KERNEL:-$$(kernel/scripts/build.sh)}; \
 	tests/lava/job.sh $(RUNNAME) "$$k" $(INITRD) $(ARGS)
+lava: initramfs
+	@$(LAVA_JOB)
+
+# make lava-run: make lava's job run here by Debian's LAVA dispatcher
+# (lava-run, a local qemu device under QEMU/TCG; tests/lava/run.sh), the
+# verdict from LAVA's results, compared case for case with the make run of
+# the same kernel, ARGS and flavour (run that first: its absence, other
+# ARGS, or a missing dispatcher stop make before the build and the boot).
+lava-run:
+	@RUN_ARGS='$(strip $(subst ",,$(subst ',,$(ARGS))))' tests/lava/run.sh check $(RUNNAME)
+	@$(MAKE) -s initramfs
+	@$(LAVA_JOB) >/dev/null
+	@tests/lava/run.sh run $(RUNNAME)
 
 # make lava-local: boot the job's guest (make lava first) as LAVA would
 # drive it, without LAVA, and compare its cases with make run's.

@@ -10,7 +10,9 @@
 # libnuma and liburing the kernel's mm selftests link),
 # rdma-core (rdma-core's own tests: python3-pyverbs), sparse, kcidb
 # (KCIDB documents: python3-jsonschema, python3-rfc3987 for its uri
-# format), lava (LAVA job files: python3-yaml, lava-common's job schema).
+# format), lava (LAVA job files: python3-yaml, lava-common's job schema,
+# python3-jinja2 for the device dictionary), lava-run (make lava-run only:
+# Debian's LAVA dispatcher, lava-run, some 130 packages with libguestfs).
 # `deps.sh --update` only refreshes apt's package lists.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +34,8 @@ pkgs_for()
 	rdma-core) echo python3-pyverbs ;;
 	sparse)	echo sparse ;;
 	kcidb)	echo python3 python3-jsonschema python3-rfc3987 ;;
-	lava)	echo python3 python3-yaml lava-common ;;
+	lava)	echo python3 python3-yaml python3-jinja2 lava-common ;;
+	lava-run) echo lava-dispatcher qemu-system-x86 ;;
 	*)	die "deps.sh: unknown group '$1'" ;;
 	esac
 }

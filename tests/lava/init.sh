@@ -16,5 +16,5 @@ mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/nu
 echo "PINKIT-BOOTED $(uname -r)"
 . /setup.sh
 pinkit_setup /dev/vdb || : > /pinkit-setup-failed
-export PS1='pinkit-lava# '
+export PS1='pinkit-lava:# '
 exec setsid cttyhack sh

@@ -24,7 +24,7 @@ EXTRA = [
     '-no-reboot',
 ]
 APPEND = 'console=ttyS0 panic=-1 printk.time=1 loglevel=6'
-PROMPT = 'pinkit-lava# '
+PROMPT = 'pinkit-lava:# '  # a ':' in it, as LAVA wants of a prompt
 
 
 def minutes(s):
@@ -39,7 +39,11 @@ def main():
     args = sys.argv[5:]
     if not base.endswith('/'):
         base += '/'
+    # LAVA runs the steps under sh -e: a step that fails would end the run
+    # before its ENDRUN signal, and LAVA would mark the definition unfinished.
+    # The test cases carry the verdict; the step's status is only logged.
     step = ' '.join(['/pinkit-lava.sh'] + [shlex.quote(a) for a in args])
+    step += ' || echo "pinkit-lava.sh: exit status $?"'
     job = {
         'device_type': 'qemu',
         'job_name': 'pinkit %s' % name,

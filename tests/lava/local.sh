@@ -8,6 +8,7 @@
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$PINKIT_ROOT/tests/harness/ktap.sh"
+. "$PINKIT_ROOT/tests/lava/compare.sh"
 [ $# = 1 ] || die "usage: local.sh NAME"
 out=${OUT:-$PINKIT_ROOT/out}
 dir=$out/lava-$1 run=$out/run-$1
@@ -37,14 +38,7 @@ s=$(grep -c ' skip$' "$dir/local-results" || true)
 grep ' FAIL$' "$dir/local-results" | sed 's/^/FAILED: /' || true
 [ $rc = 0 ] || { echo "no verdict: the guest did not finish its steps (console: $dir/local-console.log)"; f=$((f + 1)); }
 if [ -f "$run/ktap" ]; then
-	ktap_results "$run/ktap" > "$work/run-results"
-	if diff "$work/run-results" "$dir/local-results" > "$work/diff"; then
-		echo "# the same $(wc -l < "$dir/local-results") cases and verdicts as $run"
-	else
-		echo "# make run ($run, <) and the LAVA job's guest (>) differ:"
-		sed 's/^/#   /' "$work/diff"
-		f=$((f + 1))
-	fi
+	lava_compare "$run" "$dir/local-results" "the LAVA job's guest" || f=$((f + 1))
 else
 	echo "# no make run of $1 to compare with ($run/ktap)"
 fi
