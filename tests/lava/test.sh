@@ -405,14 +405,8 @@ expect fail results-not-yaml-refused 'is not YAML' results ktap "$work/bad3.yaml
 # make lava-run's script, its dispatcher a stand-in that logs $FAKE_LOG,
 # against a crafted make run of the same three cases.
 mkdir -p "$OUT/run-t" "$work/fakebin"
-cat > "$OUT/run-t/ktap" <<'EOF2'
-KTAP version 1
-1..3
-ok 1 clear-refs/anon-4k/pinned-rw/rdma-write-cpu-read
-not ok 2 uffd-wp/anon-4k/pinned-rw/interleaved
-ok 3 odp/anon-4k/odp-rc # SKIP device has no ODP caps
-1 passed, 1 failed, 1 skipped
-EOF2
+# The same three cases as the guest's stand-in pinkit prints, diagnostics aside.
+grep -v '^#' "$fake/main.ktap" > "$OUT/run-t/ktap"
 echo > "$OUT/run-t/guest-args"
 echo "image_sha256=$(sha256sum < "$kernel" | cut -d' ' -f1)" > "$OUT/run-t/build.info"
 cat > "$work/fakebin/lava-run" <<'EOF2'
