@@ -118,6 +118,15 @@ printf 'TAP version 13\n1..2\nok 1 pt: anon\nok 2 # SKIP pt: thp pinned (no gup_
 printf 'why: a self-test\nkselftest/pt/pt/thp-pinned\tno gup_test (CONFIG_GUP_TEST, debugfs)\n' > "$work/ks-skips/kit-7.3"
 expect ok kselftest-nameless-skip-nested-reason '^2 passed, 0 failed, 1 skipped' \
 	env SKIPS_DIR="$work/ks-skips" CONTROL= tests/harness/verdict.sh "$work/ks-skipnest" ks-skipnest
+# ... but a trailing size is part of the name, not a reason: cow names its
+# cases "... with THP (16 kB)", and a skip must keep the size to pair with
+# where the case runs
+cp -a "$work/ks/." "$work/ks-skipsize/"
+printf 'TAP version 13\n1..2\nok 1 pt: anon\nok 2 # SKIP pt: thp (16 kB)\n' \
+	> "$work/ks-skipsize/results/kselftest/pt.ktap"
+printf 'why: a self-test\nkselftest/pt/pt/thp-16-kB\t*\n' > "$work/ks-skips/kit-7.3"
+expect ok kselftest-nameless-skip-keeps-size '^2 passed, 0 failed, 1 skipped' \
+	env SKIPS_DIR="$work/ks-skips" CONTROL= tests/harness/verdict.sh "$work/ks-skipsize" ks-skipsize
 cp -a "$work/ks/." "$work/ks-nest/"
 printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..2\n  ok 1 sub one\n  not ok 2 sub two\nok 1 parent\n' \
 	> "$work/ks-nest/results/kselftest/pt.ktap"
