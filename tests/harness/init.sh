@@ -224,12 +224,7 @@ fi
 # each one's KTAP in /results/kselftest/NAME.ktap, its exit status beside.
 if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
 	mkdir -p /results/kselftest
-	# shmem THP where a test asks for it (MADV_HUGEPAGE), as run_vmtests.sh
-	# sets up: pin_tracking's memfd-thp case needs a PMD-mapped shmem THP.
-	# The suite's own backings never ask; the setting is restored after.
-	shm=/sys/kernel/mm/transparent_hugepage/shmem_enabled
-	old_shm=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$shm" 2>/dev/null)
-	[ -z "$old_shm" ] || echo advise > "$shm"
+	shmem_thp_advise
 	for t in /kselftests/*; do
 		n=${t##*/}
 		echo "PINKIT-KSELFTEST-START $n"
@@ -237,7 +232,7 @@ if [ -d /kselftests ] && [ -z "$(arg pinkit.selftest)" ] && [ -z "$mode" ]; then
 		echo $? > "/results/kselftest/$n.rc"
 		echo "PINKIT-KSELFTEST-END $n rc=$(cat "/results/kselftest/$n.rc")"
 	done
-	[ -z "$old_shm" ] || echo "$old_shm" > "$shm"
+	shmem_thp_restore
 fi
 
 ctl=$(arg pinkit.control)
@@ -255,8 +250,7 @@ if [ -n "$ctl" ]; then
 			# only the groups the verdict judges, "g/*|..."
 			set -f
 			# shellcheck disable=SC2086
-			suite /results/control $run_args --filter \
-				"$(printf '%s/*|' $ctl_groups | sed 's/|$//')"
+			suite /results/control $run_args --filter "$(control_filter $ctl_groups)"
 			set +f
 		else
 			suite /results/control

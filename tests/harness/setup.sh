@@ -28,3 +28,26 @@ pinkit_setup()
 	fi
 	return 0
 }
+
+# shmem_thp_advise / shmem_thp_restore - shmem THP on request (advise) while
+# the kernel selftests run, as run_vmtests.sh sets up: pin_tracking's
+# memfd-thp case needs a PMD-mapped shmem THP.  The suite's own backings
+# never ask; restore puts back the setting advise found.  SHMEM_ENABLED
+# moves the sysfs file (the LAVA guest's host-side self-test).
+shmem_thp_advise()
+{
+	pinkit_shm=${SHMEM_ENABLED:-/sys/kernel/mm/transparent_hugepage/shmem_enabled}
+	pinkit_old_shm=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$pinkit_shm" 2>/dev/null)
+	[ -z "$pinkit_old_shm" ] || echo advise > "$pinkit_shm"
+}
+shmem_thp_restore()
+{
+	[ -z "$pinkit_old_shm" ] || echo "$pinkit_old_shm" > "$pinkit_shm"
+}
+
+# control_filter GROUP... - the --filter of the control pass of a run
+# without one: only the cases of the groups the verdict judges, "G/*|...".
+control_filter()
+{
+	printf '%s/*|' "$@" | sed 's/|$//'
+}

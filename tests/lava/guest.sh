@@ -17,8 +17,9 @@
 # KTAP_SH (tests/harness/ktap.sh), KSELFTESTS (the directory of selftests),
 # PLUGIN (the kind plugin), SWITCH (the legacy_cow file), SETUP_FAILED (the
 # marker tests/lava/init.sh leaves), SPLAT and SPLAT_ALLOW (the console
-# scan's expressions), DMESG (the kernel log), SHMEM_ENABLED (shmem THP's
-# sysfs switch), WORK (scratch).
+# scan's expressions), DMESG (the kernel log), SETUP_SH
+# (tests/harness/setup.sh), SHMEM_ENABLED (shmem THP's sysfs switch), WORK
+# (scratch).
 set -u
 PINKIT=${PINKIT:-/usr/bin/pinkit}
 KTAP_SH=${KTAP_SH:-/ktap.sh}
@@ -29,10 +30,12 @@ WORK=${WORK:-/tmp/pinkit-lava}
 DMESG=${DMESG:-dmesg}
 SPLAT=${SPLAT:-/splat.ere}
 SPLAT_ALLOW=${SPLAT_ALLOW:-/splat-allow.ere}
-SHMEM_ENABLED=${SHMEM_ENABLED:-/sys/kernel/mm/transparent_hugepage/shmem_enabled}
 GROUPS_CTL="clear-refs mprotect-ro-rw uffd-wp fork-parent-writes"
 # shellcheck source=../harness/ktap.sh
 . "$KTAP_SH"
+# shmem_thp_advise, control_filter: as make run's guest does
+# shellcheck source=../harness/setup.sh
+. "${SETUP_SH:-/setup.sh}"
 mkdir -p "$WORK"
 tab=$(printf '\t')
 failed=0
@@ -87,8 +90,7 @@ if [ $# = 0 ]; then
 fi
 # the kernel selftests as make run's guest runs them (tests/harness/init.sh):
 # shmem THP on request (advise) meanwhile, their exit status judged too
-old_shm=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$SHMEM_ENABLED" 2>/dev/null)
-[ -z "$old_shm" ] || echo advise > "$SHMEM_ENABLED"
+shmem_thp_advise
 for t in "$KSELFTESTS"/*; do
 	[ -x "$t" ] || continue
 	n=${t##*/}
@@ -96,16 +98,15 @@ for t in "$KSELFTESTS"/*; do
 	ktap_kselftest "$n" "$WORK/$n.raw" $? > "$WORK/$n.ktap"
 	report "$WORK/$n.ktap"
 done
-[ -z "$old_shm" ] || echo "$old_shm" > "$SHMEM_ENABLED"
+shmem_thp_restore
 
 if [ -e "$SWITCH" ]; then
 	echo 1 > "$SWITCH"
 	# as make run's guest: a run without a filter runs only these groups
 	# shellcheck disable=SC2086 # the list of groups
-	ctl_only=$(printf '%s/*|' $GROUPS_CTL | sed 's/|$//')
 	case " $* " in
 	*" --filter "* | *" --filter="*) pass_ "$WORK/control" control-pass "$@" ;;
-	*)	pass_ "$WORK/control" control-pass "$@" --filter "$ctl_only" ;;
+	*)	pass_ "$WORK/control" control-pass "$@" --filter "$(control_filter $GROUPS_CTL)" ;;
 	esac
 	echo 0 > "$SWITCH"
 	ktap_records "$WORK/control/ktap" > "$WORK/control.records"

@@ -191,7 +191,7 @@ guest_cases()
 	rm -f "$work/cases" "$fake/shmem.seen" "$fake/control.args" && echo 0 > "$work/switch"
 	echo 'always within_size advise [never] deny force' > "$work/shmem_enabled"
 	PATH=$fake/bin:$PATH CASES=$work/cases FAKE=$fake PINKIT=$fake/pinkit SHMEM_ENABLED=$work/shmem_enabled \
-		KTAP_SH=tests/harness/ktap.sh KSELFTESTS=$fake/kst SWITCH=$work/switch \
+		KTAP_SH=tests/harness/ktap.sh SETUP_SH=tests/harness/setup.sh KSELFTESTS=$fake/kst SWITCH=$work/switch \
 		DMESG=$fake/bin/dmesg SETUP_FAILED=$work/no-such SPLAT=$work/rd/splat.ere SPLAT_ALLOW=$work/rd/splat-allow.ere \
 		WORK=$work/gw /bin/busybox sh tests/lava/guest.sh
 	echo "guest.sh exit status $?"
