@@ -32,7 +32,7 @@ finish()
 	dmesg > "$run/dmesg" 2>&1
 	sync
 	echo "PINKIT-RESULT rc=$1"
-	/bin/busybox poweroff -f
+	/bin/busybox reboot -f
 }
 
 # shellcheck source=../harness/setup.sh

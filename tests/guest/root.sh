@@ -18,7 +18,7 @@ trixie | sid) ;;
 *)	die "root.sh: root '$name': use trixie or sid" ;;
 esac
 # init.sh and setup.sh: bash, mount, util-linux (dmesg, mkswap, swapon,
-# setsid), iproute2 (ip, rdma), hostname, busybox (poweroff -f); stock
+# setsid), iproute2 (ip, rdma), hostname, busybox (reboot -f); stock
 # kernels' modules: kmod; rdma-core's tests: python3-pyverbs (and its
 # tests), ibverbs-providers (rxe), rdma-core; make exec: ibverbs-utils,
 # perftest.

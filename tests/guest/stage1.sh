@@ -12,7 +12,7 @@ export PATH=/bin
 fail()
 {
 	echo "PINKIT-SETUP-FAILED $*"
-	poweroff -f
+	reboot -f
 }
 
 mount -t proc proc /proc
