@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 from .ctext import (IDENT, enclosing_blocks, enclosing_loop, match_paren,
                     mentions, prefix_of, statement_end)
@@ -19,6 +20,8 @@ from .release import (balance_gets, blank_calls, releases,
 # the command's directory, drivers/audit, which holds cocci/
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COCCI_TEMPLATE = os.path.join(HERE, 'cocci', 'released.cocci')
+# spatch processes at once: one per CPU this process may run on
+JOBS = len(os.sched_getaffinity(0))
 
 
 class Engine:
@@ -50,7 +53,10 @@ class Engine:
             spf = os.path.join(tmp, 'released.cocci')
             with open(spf, 'w') as f:
                 f.write(sp)
-            for path in files:
+
+            def one(path):
+                """spatch on one file: (stdout, ok); each call is its own
+                process, so the files are spread over the CPUs."""
                 cmd = ['spatch', '--very-quiet', '--no-show-diff',
                        '--timeout', '120', '--sp-file', spf, path]
                 if text is not None:
@@ -63,14 +69,18 @@ class Engine:
                                        stderr=subprocess.PIPE, text=True,
                                        timeout=300, cwd=tmp)
                 except subprocess.TimeoutExpired:
-                    self.spatch_failures.append(self.rel(path))
-                    continue
-                for l in r.stdout.splitlines():
+                    return '', False
+                return r.stdout, r.returncode == 0
+
+            with ThreadPoolExecutor(max_workers=JOBS) as pool:
+                results = list(pool.map(one, files))
+            for path, (stdout, ok) in zip(files, results):
+                for l in stdout.splitlines():
                     p = l.split()
                     if len(p) == 4 and p[0] == 'RELEASED':
                         out.add((path if text is not None else
                                  os.path.abspath(p[1]), int(p[2]), p[3]))
-                if r.returncode != 0:
+                if not ok:
                     self.spatch_failures.append(self.rel(path))
         return out
 
