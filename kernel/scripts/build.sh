@@ -57,9 +57,15 @@ jobs=${JOBS:-$(nproc)}
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$(date +%s.%N)
 step_begin "building bzImage for linux-$ver ($flavor) in $build with -j$jobs"
 ccache -z >/dev/null 2>&1 || true
+# awk writes a generated header that much of the kernel includes
+# (cpufeaturemasks.h on 7.3), and gawk's output differs from mawk's: a
+# package that brings gawk (lava-dispatcher does) would otherwise rebuild
+# every cached tree once.  mawk is Debian's required awk, so it is there.
+awk=()
+command -v mawk >/dev/null && awk=(AWK=mawk)
 # Not make -s: the progress lines below count the build log's CC lines.
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage \
+	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" "${awk[@]}" -j"$jobs" bzImage \
 	>"$build/build.log" 2>&1 &
 pid=$!
 # A cold build takes minutes: say every 30 s how far it got.
