@@ -14,7 +14,9 @@
 #    as its diagnostics.  BOOTDIR/crash gets "TAG<TAB>CASE<TAB>REASON" per
 #    crash (CASE "?" when the case cannot be named).
 # 3. BOOTDIR/main says where the main pass stands: "ended", "none" (it never
-#    started), "crashed" or "lost" (crashed in a case it cannot name);
+#    started), "boot" (the kernel crashed before any pass: BOOTDIR/crash
+#    gets "BOOT<TAB>?<TAB>REASON"), "crashed" or "lost" (crashed in a case
+#    it cannot name);
 #    BOOTDIR/main-done lists the main pass's cases
 #    that have a result, the crashed one included, for a resumed boot.
 #
@@ -244,10 +246,22 @@ while read -r start tag id <&3; do
 		main=ended
 	fi
 done 3<<< "$sections"
+# A kernel that oopsed before any pass began (seen with Debian's stock
+# kernel under TCG: an int3 oops in the scheduler 0.9 s into a boot that
+# run.sh had started to resume after a case's crash): no case to charge,
+# so the crash is the boot's.  run.sh boots again, as after a case's.
+if [ -z "$sections" ] && [ -n "$first" ]; then
+	charge BOOT "" "?" "$ft" "$fs"
+	main=boot
+fi
 echo "$main" > "$dir/main"
 if [ -f "$dir/crash" ]; then
 	while IFS=$'\t' read -r tag name reason; do
-		note "kernel crashed in the $tag pass, in case $name: $reason"
+		if [ "$tag" = BOOT ]; then
+			note "kernel crashed while booting, before any pass: $reason"
+		else
+			note "kernel crashed in the $tag pass, in case $name: $reason"
+		fi
 	done < "$dir/crash"
 fi
 exit 0

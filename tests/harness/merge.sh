@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # merge.sh OUTDIR N - one run of the boots OUTDIR/boot-1 .. boot-N (run.sh;
 # boot I+1 resumed the main pass after the case boot I crashed in):
-#   OUTDIR/results   the last boot's results, its main pass KTAP replaced by
+#   OUTDIR/results   the results of the last boot that has any (one that
+#                    crashed while booting has none), its main pass KTAP replaced by
 #                    the main passes of all boots in order, numbered in the
 #                    first boot's plan, closed with the counts of them all
 #                    when the last boot's runner closed its own; its exit status is the first non-zero
@@ -28,12 +29,19 @@ for i in $(seq 1 "$n"); do
 	[ ! -f "$out/boot-$i/crash" ] || sed "s/^/boot $i\t/" "$out/boot-$i/crash"
 done > "$out/crashes"
 [ -s "$out/crashes" ] || rm -f "$out/crashes"
-[ -d "$last/results" ] || exit 0
-cp -a "$last/results" "$out/results"
+# The passes after the main pass come from the last boot that has results:
+# a last boot that crashed while booting has none, and the main passes of
+# the boots before it must not be lost with it.
+base=
+for i in $(seq "$n" -1 1); do
+	[ ! -d "$out/boot-$i/results" ] || { base=$out/boot-$i; break; }
+done
+[ -n "$base" ] || exit 0
+cp -a "$base/results" "$out/results"
 [ "$n" -gt 1 ] || exit 0
 
 # The main pass across the boots.
-plan=$(ktap_plan "$out/boot-1/results/ktap")
+plan=$(ktap_plan "$(ls -d "$out"/boot-*/results/ktap | sort -t- -k2 -n | head -n1)")
 {
 	echo "KTAP version 1"
 	echo "1..$plan"
@@ -56,6 +64,8 @@ for i in $(seq 1 "$n"); do
 		r=$(cat "$out/boot-$i/results/rc")
 	elif [ "$i" -lt "$n" ] && [ "$(cat "$out/boot-$i/main")" = crashed ]; then
 		r=1
+	elif [ "$i" -lt "$n" ] && [ "$(cat "$out/boot-$i/main")" = boot ]; then
+		continue	# crashed while booting: booted again, no pass of its own
 	else
 		rc=	# the last boot's main pass did not end: no exit status
 		break

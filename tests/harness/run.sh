@@ -8,7 +8,9 @@
 # results are kept even when the guest never wrote its results disk, the
 # crashed case is charged with the crash (crash.sh), and when the crash hit
 # the main pass the guest boots again and runs the cases after it
-# (pinkit.skip), at most CRASHES times (default 5).  merge.sh then makes
+# (pinkit.skip), at most CRASHES times (default 5); a kernel that crashed
+# while booting, before any pass, boots again the same way (counted
+# likewise).  merge.sh then makes
 # NAME/results, NAME/console.txt and NAME/crashes of the boots.
 # PINKIT_TEST_BOOT=script replaces boot.sh, for the harness self-tests only.
 set -eu
@@ -64,8 +66,19 @@ while :; do
 		${CONTROL:+"pinkit.control_groups=${CONTROL_GROUPS:-$CONTROL_GROUPS_DEFAULT}"} \
 		${skip:+"pinkit.skip=$skip"} || true
 	"$(dirname "$0")/crash.sh" "$b"
+	if [ "$(cat "$b/main")" = boot ]; then
+		# crashed while booting: the same boot again, no case to skip
+		if [ "$i" -gt "$max" ]; then
+			note "the kernel crashed $i times; not booting again (CRASHES=$max)"
+			break
+		fi
+		note "the kernel crashed while booting; booting again: boot $((i + 1))"
+		i=$((i + 1))
+		continue
+	fi
 	[ "$(cat "$b/main")" = crashed ] || break
-	plan=$(ktap_plan "$out/boot-1/results/ktap")
+	# the plan of the first boot that got to the main pass
+	plan=$(ktap_plan "$(ls -d "$out"/boot-*/results/ktap | sort -t- -k2 -n | head -n1)")
 	done_n=$((done_n + $(wc -l < "$b/main-done")))
 	if [ "$done_n" -ge "$plan" ]; then
 		break
