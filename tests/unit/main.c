@@ -80,7 +80,7 @@ int main(void)
 		ut_register_pattern, ut_register_pagemap, ut_register_cases,
 		ut_register_filter, ut_register_report, ut_register_args,
 		ut_register_runner, ut_register_layers, ut_register_toolkit,
-		ut_register_kinds,
+		ut_register_kinds, ut_register_backings,
 	};
 	unsigned int total = 0;
 	CU_pSuite s;

@@ -24,6 +24,7 @@ int ut_register_runner(void);
 int ut_register_layers(void);
 int ut_register_toolkit(void);
 int ut_register_kinds(void);
+int ut_register_backings(void);
 
 /* Run @fn(f) against an in-memory stream; the text is returned (free it). */
 char *ut_capture(void (*fn)(FILE *f, void *arg), void *arg);

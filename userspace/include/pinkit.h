@@ -301,18 +301,51 @@ enum {
 	PK_BF_NO_SOFT_DIRTY = 1 << 1,	/* no per-page soft-dirty (hugetlb) */
 	PK_BF_NO_TWIN = 1 << 2,		/* a twin would merge with it (KSM) */
 	PK_BF_ONE_PAGE = 1 << 3,	/* one huge page: half cannot be unmapped */
+	/*
+	 * What it tests is the state before the CPU's first write (the zero
+	 * page, KSM, a private file mapping, read faults); the soak, which
+	 * writes every page first, has no case on it.
+	 */
+	PK_BF_UNWRITTEN = 1 << 4,
 };
 
+/*
+ * The anonymous THP a backing is made of, and how it is mapped.
+ * fork-copies takes every backing with one (a folio of @thp_len).
+ */
+enum pk_thp {
+	PK_THP_NONE,
+	PK_THP_PMD,			/* a PMD-mapped THP */
+	PK_THP_PTE,			/* a THP mapped by PTEs */
+	PK_THP_MTHP,			/* a multi-size THP (64 KiB) */
+};
+
+/*
+ * A backing.  The families take backings by these properties, never by
+ * name: a row by its bitmask of them, the soak every one without
+ * PK_BF_UNWRITTEN, fork-copies every one with a THP.
+ */
 struct pk_backing_desc {
 	const char *name;
 	size_t len;
 	unsigned int flags;		/* PK_BF_* */
 	uint64_t uffd_features;		/* what uffd-wp needs beyond anon memory */
+	enum pk_thp thp;
+	size_t thp_len;			/* one THP folio; 0 without */
 	/* 0 done, 1 skipped, -1 failed (reason in t->r) */
 	int (*create)(struct pk_tc *t, struct pk_buf *b);
 };
 
+/* The built-in table (backings.c); read it through pk_backing(). */
 extern const struct pk_backing_desc pk_backings[PK_BACK_NR];
+/* The backings the families expand over: PK_BACK_NR unless a test swaps. */
+size_t pk_backing_count(void);
+const struct pk_backing_desc *pk_backing(enum pk_backing b);
+/*
+ * For tests only: expand over @table's @n entries (at most 32, so a row's
+ * bitmask names them) instead of pk_backings; NULL, 0 restores it.
+ */
+void pk_backings_use(const struct pk_backing_desc *table, size_t n);
 
 /* Directions: the round that moves data once the memory is disturbed. */
 struct pk_dir_desc {

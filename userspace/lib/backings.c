@@ -355,36 +355,63 @@ static int make_memfd_read(struct pk_tc *t, struct pk_buf *b)
 }
 
 /*
- * The backings.  To add one: its create function above and one line
- * here (and its enum pk_backing value in pinkit.h).  PK_BF_ALL_DIRS: the
- * core backings that get interleaving, atomics and SEND/RECV too.
+ * The backings.  To add one: its create function above, one line here
+ * and its enum pk_backing value in pinkit.h.  Its properties choose the
+ * families: PK_BF_ALL_DIRS, the core backings that get interleaving,
+ * atomics and SEND/RECV too; PK_BF_UNWRITTEN keeps it out of the soak;
+ * a THP (shape, folio length) brings it into fork-copies.  The rows name
+ * theirs in rows.c.
  */
 #define SHMEM_WP	UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define NO_THP		PK_THP_NONE, 0
 const struct pk_backing_desc pk_backings[PK_BACK_NR] = {
 	[PK_BACK_ANON_4K] = { "anon-4k", SMALL_LEN, PK_BF_ALL_DIRS, 0,
-			      make_anon_4k },
+			      NO_THP, make_anon_4k },
 	[PK_BACK_ANON_THP] = { "anon-thp", SZ_2M, PK_BF_ALL_DIRS, 0,
-			       make_thp },
+			       PK_THP_PMD, SZ_2M, make_thp },
 	[PK_BACK_ANON_THP_PTE] = { "anon-thp-pte", SZ_2M, PK_BF_ALL_DIRS, 0,
-				   make_thp_pte },
+				   PK_THP_PTE, SZ_2M, make_thp_pte },
 	[PK_BACK_ANON_MTHP] = { "anon-mthp-64k", 4 * SZ_64K, 0, 0,
-				make_mthp },
+				PK_THP_MTHP, SZ_64K, make_mthp },
 	[PK_BACK_HUGETLB_2M] = { "hugetlb-2m", SZ_2M,
 				 PK_BF_NO_SOFT_DIRTY | PK_BF_ONE_PAGE,
-				 SHMEM_WP, make_hugetlb },
+				 SHMEM_WP, NO_THP, make_hugetlb },
 	[PK_BACK_MEMFD_SHARED] = { "memfd-shared", SMALL_LEN, PK_BF_ALL_DIRS,
-				   SHMEM_WP, make_memfd_shared },
+				   SHMEM_WP, NO_THP, make_memfd_shared },
 	[PK_BACK_TMPFS_PRIVATE] = { "tmpfs-private", SMALL_LEN,
-				    PK_BF_ALL_DIRS, 0, make_tmpfs_private },
-	[PK_BACK_ZERO] = { "never-touched", SMALL_LEN, 0, 0, make_zero },
-	[PK_BACK_KSM] = { "ksm", SMALL_LEN, PK_BF_NO_TWIN, 0, make_ksm },
-	[PK_BACK_MEMFD_READ] = { "memfd-read-faulted", SMALL_LEN, 0, SHMEM_WP,
+				    PK_BF_ALL_DIRS | PK_BF_UNWRITTEN, 0,
+				    NO_THP, make_tmpfs_private },
+	[PK_BACK_ZERO] = { "never-touched", SMALL_LEN, PK_BF_UNWRITTEN, 0,
+			   NO_THP, make_zero },
+	[PK_BACK_KSM] = { "ksm", SMALL_LEN, PK_BF_NO_TWIN | PK_BF_UNWRITTEN,
+			  0, NO_THP, make_ksm },
+	[PK_BACK_MEMFD_READ] = { "memfd-read-faulted", SMALL_LEN,
+				 PK_BF_UNWRITTEN, SHMEM_WP, NO_THP,
 				 make_memfd_read },
 };
 
+static const struct pk_backing_desc *table = pk_backings;
+static size_t table_len = PK_BACK_NR;
+
+size_t pk_backing_count(void)
+{
+	return table_len;
+}
+
+const struct pk_backing_desc *pk_backing(enum pk_backing b)
+{
+	return (size_t)b < table_len ? &table[b] : NULL;
+}
+
+void pk_backings_use(const struct pk_backing_desc *t, size_t n)
+{
+	table = t && n && n <= 32 ? t : pk_backings;
+	table_len = table == t ? n : PK_BACK_NR;
+}
+
 const char *pk_backing_name(enum pk_backing b)
 {
-	return b < PK_BACK_NR ? pk_backings[b].name : "?";
+	return (size_t)b < table_len ? table[b].name : "?";
 }
 
 void pk_buf_destroy(struct pk_buf *b)

@@ -48,7 +48,7 @@ static void device_detach(struct pk_tc *t)
 /* Map the case's backing (@b is the buffer or its twin). */
 static int buf_create(struct pk_tc *t, struct pk_buf *b)
 {
-	b->desc = &pk_backings[t->c->backing];
+	b->desc = pk_backing(t->c->backing);
 	b->fd = -1;
 	b->len = b->desc->len;
 	return b->desc->create(t, b);
@@ -300,7 +300,7 @@ static void run_once(struct pk_tc *t, unsigned int iter)
 	t->first_break[0] = '\0';
 
 	t->page = (size_t)sysconf(_SC_PAGESIZE);
-	t->b.len = pk_backings[t->c->backing].len;
+	t->b.len = pk_backing(t->c->backing)->len;
 	t->npages = t->b.len / t->page;
 	t->expect = calloc(1, t->b.len);
 	t->prev = calloc(1, t->b.len);

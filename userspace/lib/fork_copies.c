@@ -7,8 +7,10 @@
  *
  *   fork-copies/<backing>/<kind>/<pins>
  *
- *   backing  anon-thp (PMD-mapped THP), anon-thp-pte (the THP mapped by
- *            PTEs), anon-mthp-64k (a 64 KiB mTHP)
+ *   backing  every backing made of anonymous THPs (its .thp in
+ *            backings.c; one folio of its .thp_len): anon-thp
+ *            (PMD-mapped THP), anon-thp-pte (the THP mapped by PTEs),
+ *            anon-mthp-64k (a 64 KiB mTHP)
  *   kind     every kind that holds FOLL_PIN | FOLL_LONGTERM references
  *            (PK_KF_PIN): pinned-rw, pinned-ro (RDMA MRs),
  *            gup-longterm-ro, io-uring-fixed, a plugin's pinning device
@@ -49,22 +51,8 @@
 #define MADV_HUGEPAGE	14
 #endif
 
-#define SZ_64K		(64u << 10)
-#define SZ_2M		(2u << 20)
 #define FC_FORKS	5	/* timed forks per variant; the fastest counts */
 #define FC_PLACES_MAX	4	/* attachments of one case */
-
-enum fc_shape { FC_PMD, FC_PTE, FC_MTHP };
-
-static const struct fc_backing {
-	const char *name;
-	enum fc_shape shape;
-	size_t len;			/* one folio */
-} fc_backings[] = {
-	{ "anon-thp", FC_PMD, SZ_2M },
-	{ "anon-thp-pte", FC_PTE, SZ_2M },
-	{ "anon-mthp-64k", FC_MTHP, SZ_64K },
-};
 
 static const struct fc_pins {
 	const char *name;
@@ -78,7 +66,10 @@ static const struct fc_pins {
 };
 
 #define NR(a)		(sizeof(a) / sizeof((a)[0]))
-/* case index + 1 in c->fork_copies: backing, pins (the kind is c->kind) */
+/*
+ * case index + 1 in c->fork_copies: backing (enum pk_backing), pins (the
+ * kind is c->kind)
+ */
 #define FC_ID(b, p)	((b) * NR(fc_pins) + (p) + 1)
 
 static const struct pk_row fc_row = {
@@ -86,6 +77,12 @@ static const struct pk_row fc_row = {
 	.invariant = "fork() never shares a page that may be pinned with the child, and the parent keeps the page it pinned",
 	.disturb = PK_DIST_NONE,
 };
+
+/* The backings made of anonymous THPs, each a folio of b->thp_len. */
+static bool fc_takes(const struct pk_backing_desc *b)
+{
+	return b->thp != PK_THP_NONE;
+}
 
 /* How many attachments of kind @k a case may hold at once. */
 static unsigned int places_max(const struct pk_kind_ops *k)
@@ -98,11 +95,12 @@ size_t pk_fork_copies_expand(struct pk_case *out, size_t max)
 	const struct pk_family *fam = &pk_family_fork_copies;
 	size_t n = 0, b, k, p;
 
-	for (b = 0; b < NR(fc_backings); b++)
+	for (b = 0; b < pk_backing_count(); b++)
 		for (k = 0; k < pk_kind_count(); k++) {
 			const struct pk_kind_ops *ops = pk_kind_at(k);
 
-			if (!pk_family_has_kind(fam, ops))
+			if (!fc_takes(pk_backing(b)) ||
+			    !pk_family_has_kind(fam, ops))
 				continue;
 			for (p = 0; p < NR(fc_pins); p++) {
 				struct pk_case *c;
@@ -114,11 +112,11 @@ size_t pk_fork_copies_expand(struct pk_case *out, size_t max)
 					memset(c, 0, sizeof(*c));
 					c->row = &fc_row;
 					c->kind = ops;
-					c->backing = PK_BACK_ANON_THP;
+					c->backing = b;
 					c->fork_copies = FC_ID(b, p);
 					snprintf(c->name, sizeof(c->name),
 						 "fork-copies/%s/%s/%s",
-						 fc_backings[b].name, ops->name,
+						 pk_backing_name(b), ops->name,
 						 fc_pins[p].name);
 				}
 				n++;
@@ -138,7 +136,7 @@ const struct pk_family pk_family_fork_copies = {
 /* The state of one fork-copies case. */
 struct fc {
 	struct pk_result *r;
-	const struct fc_backing *back;
+	const struct pk_backing_desc *back;
 	const struct fc_pins *pins;
 	size_t page, npages;
 	int pm_fd;
@@ -190,7 +188,7 @@ out:
 /* Map one folio of the backing's shape at @i, faulted in and checked. */
 static int fc_map(struct fc *f, int i, uint8_t **out)
 {
-	size_t len = f->back->len, nthp;
+	size_t len = f->back->thp_len, nthp;
 	uintptr_t a;
 	long kb;
 
@@ -204,23 +202,23 @@ static int fc_map(struct fc *f, int i, uint8_t **out)
 	}
 	a = ((uintptr_t)f->map[i] + len - 1) & ~(uintptr_t)(len - 1);
 	*out = (uint8_t *)a;
-	if (f->back->shape != FC_MTHP &&
+	if (f->back->thp != PK_THP_MTHP &&
 	    madvise(*out, len, MADV_HUGEPAGE)) {
 		pk_skip(f->r, "madvise(MADV_HUGEPAGE): %s (kernel without CONFIG_TRANSPARENT_HUGEPAGE?)",
 			strerror(errno));
 		return 1;
 	}
 	memset(*out, 0x5a + i, len);
-	switch (f->back->shape) {
-	case FC_PMD:
-	case FC_PTE:
+	switch (f->back->thp) {
+	case PK_THP_PMD:
+	case PK_THP_PTE:
 		kb = pk_smaps_field_kb(*out, "AnonHugePages");
 		if (kb < 2048) {
 			pk_skip(f->r, "no PMD-mapped THP after a MADV_HUGEPAGE fault (smaps AnonHugePages %ld kB)",
 				kb);
 			return 1;
 		}
-		if (f->back->shape == FC_PMD)
+		if (f->back->thp == PK_THP_PMD)
 			break;
 		/* PTE-map the THP: change one subpage's protection and back */
 		if (mprotect(*out + f->page, f->page, PROT_READ) ||
@@ -234,7 +232,8 @@ static int fc_map(struct fc *f, int i, uint8_t **out)
 			return 1;
 		}
 		break;
-	case FC_MTHP:
+	case PK_THP_MTHP:
+	case PK_THP_NONE:	/* fork-copies takes no such backing */
 		break;
 	}
 	if (all_thp(f, *out, &nthp)) {
@@ -452,7 +451,7 @@ static void fc_measure(struct fc *f)
 	pid_t pid;
 
 	/* the twin, unpinned: forked while the pinned folio is not */
-	if (madvise(f->pinned_buf, f->back->len, MADV_DONTFORK)) {
+	if (madvise(f->pinned_buf, f->back->thp_len, MADV_DONTFORK)) {
 		pk_fail(f->r, "madvise(MADV_DONTFORK) of the pinned folio: %s",
 			strerror(errno));
 		return;
@@ -465,8 +464,8 @@ static void fc_measure(struct fc *f)
 		if (t < best_unpin)
 			best_unpin = t;
 	}
-	if (madvise(f->pinned_buf, f->back->len, MADV_DOFORK) ||
-	    madvise(f->twin, f->back->len, MADV_DONTFORK)) {
+	if (madvise(f->pinned_buf, f->back->thp_len, MADV_DOFORK) ||
+	    madvise(f->twin, f->back->thp_len, MADV_DONTFORK)) {
 		pk_fail(f->r, "madvise(MADV_DOFORK / MADV_DONTFORK): %s",
 			strerror(errno));
 		return;
@@ -505,8 +504,8 @@ static void fc_measure(struct fc *f)
 		copied, f->npages,
 		v0.have[PK_VM_THP_SPLIT_PMD] && v1.have[PK_VM_THP_SPLIT_PMD] ?
 		(long long)(v1.v[PK_VM_THP_SPLIT_PMD] - v0.v[PK_VM_THP_SPLIT_PMD]) : -1LL,
-		f->back->shape == FC_MTHP ? 0 : kb0,
-		f->back->shape == FC_MTHP ? 0 : kb1,
+		f->back->thp == PK_THP_MTHP ? 0 : kb0,
+		f->back->thp == PK_THP_MTHP ? 0 : kb1,
 		best_pin * 1e3, best_unpin * 1e3);
 }
 
@@ -524,11 +523,11 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 
 	memset(&f, 0, sizeof(f));
 	f.r = r;
-	f.back = &fc_backings[b];
+	f.back = pk_backing(b);
 	f.pins = &fc_pins[p];
 	f.page = (size_t)sysconf(_SC_PAGESIZE);
-	f.npages = f.back->len / f.page;
-	f.map_len = 2 * f.back->len;
+	f.npages = f.back->thp_len / f.page;
+	f.map_len = 2 * f.back->thp_len;
 	f.pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (f.pm_fd < 0) {
 		pk_fail(r, "cannot open /proc/self/pagemap: %s (is /proc mounted?)",
@@ -548,7 +547,7 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 		pk_skip(r, "/proc/self/pagemap hides PFNs (needs CAP_SYS_ADMIN): cannot tell copied pages");
 		goto out;
 	}
-	if (f.back->shape == FC_MTHP) {
+	if (f.back->thp == PK_THP_MTHP) {
 		ret = pk_mthp_set("always", f.mthp_old, sizeof(f.mthp_old),
 				  err, sizeof(err));
 		if (ret > 0)

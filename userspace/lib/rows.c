@@ -27,7 +27,7 @@ bool pk_combo_valid(const struct pk_kind_ops *k, enum pk_backing b,
 		    enum pk_dir d, enum pk_disturb dist)
 {
 	const struct pk_disturb_desc *ds = &pk_disturbs[dist];
-	unsigned int df = pk_dirs[d].flags;
+	unsigned int df = pk_dirs[d].flags, bf = pk_backing(b)->flags;
 
 	/*
 	 * A read-only MR and the gup_test pin can only be read by the
@@ -47,11 +47,11 @@ bool pk_combo_valid(const struct pk_kind_ops *k, enum pk_backing b,
 	 * an RDMA completion.
 	 */
 	if ((ds->flags & PK_DF_HALF_UNMAP) &&
-	    ((pk_backings[b].flags & PK_BF_ONE_PAGE) ||
+	    ((bf & PK_BF_ONE_PAGE) ||
 	     ((k->flags & PK_KF_NO_REF) && !(k->flags & PK_KF_VERBS))))
 		return false;
 	/* interleaving, atomics and SEND/RECV run on the core backings */
-	if (!(pk_backings[b].flags & PK_BF_ALL_DIRS) && !pk_dirs[d].plain)
+	if (!(bf & PK_BF_ALL_DIRS) && !pk_dirs[d].plain)
 		return false;
 	return true;
 }
@@ -96,7 +96,8 @@ static const char *dir_alias(const struct pk_kind_ops *k, enum pk_dir d)
 #define PIN_ENDS_BACKINGS (PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
 			   PK_BIT(PK_BACK_ANON_THP_PTE) | \
 			   PK_BIT(PK_BACK_MEMFD_SHARED))
-#define ALL_BACKINGS	((1u << PK_BACK_NR) - 1)
+/* every backing, one added to backings.c too */
+#define ALL_BACKINGS	(~0u)
 #define ANON_BACKINGS	(PK_BIT(PK_BACK_ANON_4K) | PK_BIT(PK_BACK_ANON_THP) | \
 			 PK_BIT(PK_BACK_ANON_THP_PTE))
 #define THP_BACKINGS	(PK_BIT(PK_BACK_ANON_THP) | \
@@ -319,7 +320,7 @@ size_t pk_expand(const struct pk_row *rows, size_t nr_rows,
 		const struct pk_row *row = &rows[r];
 		unsigned int b, d;
 
-		for (b = 0; b < PK_BACK_NR; b++) {
+		for (b = 0; b < pk_backing_count(); b++) {
 			if (!(row->backings & PK_BIT(b)))
 				continue;
 			for (k = 0; k < pk_kind_count(); k++) {

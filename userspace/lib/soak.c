@@ -951,7 +951,7 @@ static int setup(struct soak *s, const struct pk_case *c, struct pk_result *r)
 	s->t.b.fd = -1;
 	s->t.twin.fd = -1;
 	s->t.page = SPAGE;
-	s->t.b.desc = &pk_backings[c->backing];
+	s->t.b.desc = pk_backing(c->backing);
 	s->t.b.len = s->t.b.desc->len;
 	s->t.npages = s->t.b.len / SPAGE;
 	s->len = s->t.b.len;
@@ -973,11 +973,9 @@ static int setup(struct soak *s, const struct pk_case *c, struct pk_result *r)
 		return ret;
 	s->base = s->t.b.addr;
 	s->shared = s->t.b.shared;
-	s->thp = c->backing == PK_BACK_ANON_THP ||
-		 c->backing == PK_BACK_ANON_THP_PTE ||
-		 c->backing == PK_BACK_ANON_MTHP;
+	s->thp = s->t.b.desc->thp != PK_THP_NONE;
 	memcpy(s->base, s->t.expect, s->len);
-	s->gran = c->backing == PK_BACK_HUGETLB_2M ? s->len : SPAGE;
+	s->gran = s->t.b.desc->flags & PK_BF_ONE_PAGE ? s->len : SPAGE;
 	/* a 2 MiB-aligned parking place for mremap (hugetlb needs it) */
 	s->spare_len = s->len + (2u << 20);
 	s->spare = mmap(NULL, s->spare_len, PROT_NONE,
@@ -1196,35 +1194,53 @@ out_free:
 	free(s);
 }
 
-/* The backings the soak covers, in its order. */
-static const enum pk_backing soak_backings[] = {
-	PK_BACK_ANON_4K, PK_BACK_ANON_THP, PK_BACK_ANON_THP_PTE,
-	PK_BACK_ANON_MTHP, PK_BACK_MEMFD_SHARED, PK_BACK_HUGETLB_2M,
-};
+/*
+ * Does the soak cover backing @b in pass @pass?  Every backing that is
+ * still what it is once the CPU has written it (not PK_BF_UNWRITTEN): the
+ * soak writes every page first.  The ones of many pages come first, the
+ * one-page ones (PK_BF_ONE_PAGE, whose disturbances act on the whole
+ * buffer) after them.
+ */
+static bool soak_takes(const struct pk_backing_desc *b, unsigned int pass)
+{
+	return !(b->flags & PK_BF_UNWRITTEN) &&
+	       !(b->flags & PK_BF_ONE_PAGE) == !pass;
+}
+
+/* Backing @b's cases, from @n on; the count after them. */
+static size_t expand_backing(enum pk_backing b, struct pk_case *out,
+			     size_t max, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < pk_kind_count(); k++) {
+		const struct pk_kind_ops *ops = pk_kind_at(k);
+		struct pk_case *c;
+
+		if (!pk_family_has_kind(&pk_family_soak, ops))
+			continue;
+		if (out && n < max) {
+			c = &out[n];
+			memset(c, 0, sizeof(*c));
+			c->kind = ops;
+			c->backing = b;
+			snprintf(c->name, sizeof(c->name), "soak/%s/%s",
+				 pk_backing_name(b), ops->name);
+		}
+		n++;
+	}
+	return n;
+}
 
 size_t pk_soak_expand(struct pk_case *out, size_t max)
 {
-	const size_t nb = sizeof(soak_backings) / sizeof(soak_backings[0]);
-	size_t n = 0, i, k;
+	unsigned int pass, b;
+	size_t n = 0;
 
-	for (i = 0; i < nb; i++) {
-		for (k = 0; k < pk_kind_count(); k++) {
-			const struct pk_kind_ops *ops = pk_kind_at(k);
-			struct pk_case *c;
-
-			if (!pk_family_has_kind(&pk_family_soak, ops))
-				continue;
-			if (out && n < max) {
-				c = &out[n];
-				memset(c, 0, sizeof(*c));
-				c->kind = ops;
-				c->backing = soak_backings[i];
-				snprintf(c->name, sizeof(c->name), "soak/%s/%s",
-					 pk_backing_name(c->backing), ops->name);
-			}
-			n++;
-		}
-	}
+	for (pass = 0; pass < 2; pass++)
+		for (b = 0; b < pk_backing_count(); b++)
+			if (soak_takes(pk_backing(b), pass))
+				n = expand_backing(b, out, max, n);
 	return n;
 }
 
