@@ -21,6 +21,17 @@ ktap_records()
 	{ d = "" }' "$@"
 }
 
+# boots_first_ktap OUTDIR N - the main-pass KTAP of the first of the boots
+# OUTDIR/boot-1 .. boot-N that has one (a boot that crashed while booting
+# has none); nothing when none has.
+boots_first_ktap()
+{
+	local k
+	for k in $(seq 1 "$2"); do
+		[ ! -f "$1/boot-$k/results/ktap" ] || { echo "$1/boot-$k/results/ktap"; return 0; }
+	done
+}
+
 # ktap_plan FILE - N of the plan line "1..N"; 0 when there is none.
 ktap_plan()
 {

@@ -41,7 +41,7 @@ cp -a "$base/results" "$out/results"
 [ "$n" -gt 1 ] || exit 0
 
 # The main pass across the boots.
-plan=$(ktap_plan "$(ls -d "$out"/boot-*/results/ktap | sort -t- -k2 -n | head -n1)")
+plan=$(ktap_plan "$(boots_first_ktap "$out" "$n")")
 {
 	echo "KTAP version 1"
 	echo "1..$plan"

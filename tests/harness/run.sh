@@ -78,7 +78,7 @@ while :; do
 	fi
 	[ "$(cat "$b/main")" = crashed ] || break
 	# the plan of the first boot that got to the main pass
-	plan=$(ktap_plan "$(ls -d "$out"/boot-*/results/ktap | sort -t- -k2 -n | head -n1)")
+	plan=$(ktap_plan "$(boots_first_ktap "$out" "$i")")
 	done_n=$((done_n + $(wc -l < "$b/main-done")))
 	if [ "$done_n" -ge "$plan" ]; then
 		break
