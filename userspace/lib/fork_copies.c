@@ -66,11 +66,8 @@ static const struct fc_pins {
 };
 
 #define NR(a)		(sizeof(a) / sizeof((a)[0]))
-/*
- * case index + 1 in c->fork_copies: backing (enum pk_backing), pins (the
- * kind is c->kind)
- */
-#define FC_ID(b, p)	((b) * NR(fc_pins) + (p) + 1)
+/* c->fork_copies: the fc_pins index + 1 (backing and kind are the case's) */
+#define FC_ID(p)	((p) + 1)
 
 static const struct pk_row fc_row = {
 	.name = "fork-copies",
@@ -113,7 +110,7 @@ size_t pk_fork_copies_expand(struct pk_case *out, size_t max)
 					c->row = &fc_row;
 					c->kind = ops;
 					c->backing = b;
-					c->fork_copies = FC_ID(b, p);
+					c->fork_copies = FC_ID(p);
 					snprintf(c->name, sizeof(c->name),
 						 "fork-copies/%s/%s/%s",
 						 pk_backing_name(b), ops->name,
@@ -512,9 +509,7 @@ static void fc_measure(struct fc *f)
 void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 			struct pk_result *r)
 {
-	unsigned int id = c->fork_copies - 1;
-	size_t p = id % NR(fc_pins);
-	size_t b = id / NR(fc_pins);
+	size_t p = c->fork_copies - 1;
 	bool mthp_set = false;
 	char err[PK_ERR_MAX];
 	struct fc f;
@@ -523,7 +518,7 @@ void pk_fork_copies_run(const struct pk_case *c, const struct pk_env *env,
 
 	memset(&f, 0, sizeof(f));
 	f.r = r;
-	f.back = pk_backing(b);
+	f.back = pk_backing(c->backing);
 	f.pins = &fc_pins[p];
 	f.page = (size_t)sysconf(_SC_PAGESIZE);
 	f.npages = f.back->thp_len / f.page;
